@@ -1,0 +1,129 @@
+"""Reusable field codecs: vendor value <-> Python value, liberal on the way in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from nxcc_async._core import timeutil
+from nxcc_async._core.converter import Codec
+
+E = TypeVar("E", bound=enum.IntEnum)
+
+EPOCH_MS = Codec(load=timeutil.from_epoch_ms, dump=timeutil.to_epoch_ms)
+"""Epoch milliseconds <-> aware UTC datetime (0/null <-> ``None``)."""
+
+EPOCH_S = Codec(load=timeutil.from_epoch_s, dump=timeutil.to_epoch_s)
+"""Epoch seconds (number or digit string) <-> aware UTC datetime (0/null <-> ``None``)."""
+
+_LOCAL_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def _load_local(value: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.strptime(str(value), _LOCAL_FORMAT)
+    except ValueError:
+        return dt.datetime.fromisoformat(str(value))
+
+
+def _dump_local(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.strftime(_LOCAL_FORMAT)
+
+
+LOCAL_DATETIME = Codec(load=_load_local, dump=_dump_local)
+"""``"YYYY-MM-DD HH:MM:SS"`` in the server's (undocumented) zone <-> naive datetime."""
+
+
+def _load_decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _dump_decimal(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+DECIMAL = Codec(load=_load_decimal, dump=_dump_decimal)
+"""A JSON number of money <-> ``Decimal`` (from the number's shortest text, no float noise)."""
+
+
+def _load_optional_float(value: Any) -> float | None:
+    return None if value is None or value == "" else float(value)
+
+
+OPTIONAL_FLOAT = Codec(load=_load_optional_float, dump=lambda v: v)
+
+
+def _load_optional_int(value: Any) -> int | None:
+    return None if value is None or value == "" else int(value)
+
+
+OPTIONAL_INT = Codec(load=_load_optional_int, dump=lambda v: v)
+
+
+def _load_str_tuple(value: Any) -> tuple[str, ...]:
+    if not value:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+STR_TUPLE = Codec(load=_load_str_tuple, dump=list)
+"""A JSON list of strings <-> tuple (null <-> empty)."""
+
+
+def _load_country_codes(value: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else (value or [])
+    codes: list[str] = []
+    for item in items:
+        codes.extend(code.strip() for code in str(item).split(",") if code.strip())
+    return tuple(codes)
+
+
+COUNTRY_CODES = Codec(load=_load_country_codes, dump=list)
+"""``["US, SG"]`` or ``["US", "SG"]`` or ``"US,SG"`` -> ``("US", "SG")``; dumped as a list."""
+
+
+def int_enum(enum_cls: type[E]) -> Codec:
+    """An integer enum, keeping unknown numbers as plain ``int`` rather than failing."""
+
+    def load(value: Any) -> E | int | None:
+        if value is None or value == "":
+            return None
+        number = int(value)
+        try:
+            return enum_cls(number)
+        except ValueError:
+            return number
+
+    return Codec(load=load, dump=lambda v: None if v is None else int(v))
+
+
+def mapped_enum(load_fn: Callable[[int], Any], dump_fn: Callable[[Any], int]) -> Codec:
+    """An enum with its own numbering; unknown numbers are kept as plain ``int``."""
+
+    def load(value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        number = int(value)
+        try:
+            return load_fn(number)
+        except ValueError:
+            return number
+
+    def dump(value: Any) -> int | None:
+        if value is None:
+            return None
+        return value if isinstance(value, int) else dump_fn(value)
+
+    return Codec(load=load, dump=dump)

@@ -1,0 +1,150 @@
+"""One cattrs converter for every record, driven by attrs field metadata.
+
+A record field is declared with :func:`wire`: its vendor name (camelCase derived from the
+attribute name unless given) and an optional :class:`Codec` that turns the vendor value into the
+Python one and back. Keys the record does not know are kept in its ``extra`` mapping, never an
+error, and put back when the record is converted to the vendor shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+T = TypeVar("T")
+
+_EXTRA_KEY = "\x00extra"
+
+
+@attrs.frozen
+class Codec:
+    """How one field crosses the wire: ``load`` vendor value -> Python, ``dump`` back."""
+
+    load: Callable[[Any], Any]
+    dump: Callable[[Any], Any]
+
+
+def camel(name: str) -> str:
+    """``call_id`` -> ``callId``."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def wire(
+    default: Any = attrs.NOTHING,
+    *,
+    name: str | None = None,
+    codec: Codec | None = None,
+    factory: Callable[[], Any] | None = None,
+) -> Any:
+    """Declare a record field: its vendor ``name`` (default: camelCase) and its ``codec``."""
+    meta = {"wire": name, "codec": codec}
+    if factory is not None:
+        return attrs.field(factory=factory, metadata=meta)
+    return attrs.field(default=default, metadata=meta)
+
+
+def extra_field() -> Any:
+    """The ``extra`` field of a record: vendor keys it does not know, kept as they came."""
+    return attrs.field(factory=dict, hash=False, repr=False, metadata={"extra": True})
+
+
+def _lenient_int(value: Any, _: type) -> int:
+    if value is None or value == "":
+        return 0
+    return int(value)
+
+
+def _lenient_bool(value: Any, _: type) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes"}
+    return bool(value)
+
+
+def _lenient_float(value: Any, _: type) -> float:
+    return 0.0 if value is None or value == "" else float(value)
+
+
+def _lenient_str(value: Any, _: type) -> str:
+    return "" if value is None else str(value)
+
+
+converter = cattrs.Converter()
+converter.register_structure_hook(int, _lenient_int)
+converter.register_structure_hook(bool, _lenient_bool)
+converter.register_structure_hook(float, _lenient_float)
+converter.register_structure_hook(str, _lenient_str)
+
+
+def register(cls: type[T]) -> type[T]:
+    """Class decorator: teach the converter to load and dump ``cls`` by its field metadata."""
+    fields = attrs.fields(cls)
+    struct_overrides: dict[str, Any] = {}
+    unstruct_overrides: dict[str, Any] = {}
+    known: set[str] = set()
+    has_extra = False
+    for f in fields:
+        if f.metadata.get("extra"):
+            has_extra = True
+            struct_overrides[f.name] = override(rename=_EXTRA_KEY)
+            unstruct_overrides[f.name] = override(omit=True)
+            continue
+        wire_name = f.metadata.get("wire") or camel(f.name)
+        known.add(wire_name)
+        codec: Codec | None = f.metadata.get("codec")
+        if codec is None:
+            struct_overrides[f.name] = override(rename=wire_name)
+            unstruct_overrides[f.name] = override(rename=wire_name)
+        else:
+            load, dump = codec.load, codec.dump
+            struct_overrides[f.name] = override(
+                rename=wire_name, struct_hook=lambda v, _t, load=load: load(v)
+            )
+            unstruct_overrides[f.name] = override(rename=wire_name, unstruct_hook=dump)
+    base_load = make_dict_structure_fn(cls, converter, **struct_overrides)
+    base_dump = make_dict_unstructure_fn(cls, converter, **unstruct_overrides)
+    frozen_known = frozenset(known)
+
+    def load(data: Mapping[str, Any], _: Any) -> T:
+        if not isinstance(data, Mapping):
+            raise TypeError(f"{cls.__name__} expects a JSON object, got {type(data).__name__}")
+        if has_extra:
+            unknown = data.keys() - frozen_known
+            if unknown:
+                data = {**data, _EXTRA_KEY: {k: data[k] for k in unknown}}
+        return base_load(data, cls)
+
+    def dump(record: T) -> dict[str, Any]:
+        out = base_dump(record)
+        if has_extra and record.extra:  # type: ignore[attr-defined]
+            out.update(record.extra)  # type: ignore[attr-defined]
+        return out
+
+    converter.register_structure_hook(cls, load)
+    converter.register_unstructure_hook(cls, dump)
+    return cls
+
+
+def load(cls: type[T], data: Any) -> T:
+    """Build a ``cls`` record from the vendor's JSON object."""
+    return converter.structure(data, cls)
+
+
+def load_list(cls: type[T], data: Any) -> list[T]:
+    """Build a list of ``cls`` records from a JSON array (``None`` and ``{}`` are empty)."""
+    if not data:
+        return []
+    if isinstance(data, Mapping):
+        return [load(cls, data)]
+    hook = converter.get_structure_hook(cls)
+    return [hook(item, cls) for item in data]
+
+
+def dump(record: Any) -> dict[str, Any]:
+    """The vendor's JSON shape of a record (unknown fields put back)."""
+    result: dict[str, Any] = converter.unstructure(record)
+    return result
