@@ -1,0 +1,89 @@
+"""nxcc_async: asyncio client (with a blocking mirror) for the NXLink NXCC call-center OpenAPI
+and Huawei CEC monitoring, with a local emulator of both."""
+
+from nxcc_async._core.converter import dump, load
+from nxcc_async._core.errors import (
+    APIError,
+    AuthError,
+    ConnectError,
+    HarvestError,
+    MissingHeaderError,
+    NotFoundError,
+    NXCCError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestTimeoutError,
+    ServerError,
+    SignatureError,
+    TimestampError,
+    TransientError,
+    TransportError,
+    ValidationError,
+)
+from nxcc_async._core.page import Page
+from nxcc_async._core.retry import RetryPolicy
+from nxcc_async.nxcc.client import AsyncNXCC
+from nxcc_async.nxcc.config import Region
+from nxcc_async.nxcc.enums import (
+    AgentAccountStatus,
+    AnsweredFilter,
+    CallDirection,
+    DispatchType,
+    HangupParty,
+    NumberType,
+    RingPolicy,
+    StartupType,
+)
+from nxcc_async.nxcc.records import (
+    Agent,
+    AgentEfficiency,
+    AgentGroup,
+    AgentStatus,
+    CallerNumber,
+    CallRecord,
+    DialTarget,
+    QueueMember,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "APIError",
+    "Agent",
+    "AgentAccountStatus",
+    "AgentEfficiency",
+    "AgentGroup",
+    "AgentStatus",
+    "AnsweredFilter",
+    "AsyncNXCC",
+    "AuthError",
+    "CallDirection",
+    "CallRecord",
+    "CallerNumber",
+    "ConnectError",
+    "DialTarget",
+    "DispatchType",
+    "HangupParty",
+    "HarvestError",
+    "MissingHeaderError",
+    "NXCCError",
+    "NotFoundError",
+    "NumberType",
+    "Page",
+    "PermissionDeniedError",
+    "QueueMember",
+    "RateLimitError",
+    "Region",
+    "RequestTimeoutError",
+    "RetryPolicy",
+    "RingPolicy",
+    "ServerError",
+    "SignatureError",
+    "StartupType",
+    "TimestampError",
+    "TransientError",
+    "TransportError",
+    "ValidationError",
+    "dump",
+    "load",
+]

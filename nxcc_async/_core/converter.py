@@ -80,9 +80,13 @@ converter.register_structure_hook(float, _lenient_float)
 converter.register_structure_hook(str, _lenient_str)
 
 
+def _ignore_type(fn: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
+    return lambda value, _: fn(value)
+
+
 def register(cls: type[T]) -> type[T]:
     """Class decorator: teach the converter to load and dump ``cls`` by its field metadata."""
-    fields = attrs.fields(cls)
+    fields = attrs.fields(cls)  # type: ignore[arg-type]
     struct_overrides: dict[str, Any] = {}
     unstruct_overrides: dict[str, Any] = {}
     known: set[str] = set()
@@ -100,16 +104,15 @@ def register(cls: type[T]) -> type[T]:
             struct_overrides[f.name] = override(rename=wire_name)
             unstruct_overrides[f.name] = override(rename=wire_name)
         else:
-            load, dump = codec.load, codec.dump
             struct_overrides[f.name] = override(
-                rename=wire_name, struct_hook=lambda v, _t, load=load: load(v)
+                rename=wire_name, struct_hook=_ignore_type(codec.load)
             )
-            unstruct_overrides[f.name] = override(rename=wire_name, unstruct_hook=dump)
+            unstruct_overrides[f.name] = override(rename=wire_name, unstruct_hook=codec.dump)
     base_load = make_dict_structure_fn(cls, converter, **struct_overrides)
     base_dump = make_dict_unstructure_fn(cls, converter, **unstruct_overrides)
     frozen_known = frozenset(known)
 
-    def load(data: Mapping[str, Any], _: Any) -> T:
+    def load_record(data: Mapping[str, Any], _: Any) -> T:
         if not isinstance(data, Mapping):
             raise TypeError(f"{cls.__name__} expects a JSON object, got {type(data).__name__}")
         if has_extra:
@@ -118,14 +121,14 @@ def register(cls: type[T]) -> type[T]:
                 data = {**data, _EXTRA_KEY: {k: data[k] for k in unknown}}
         return base_load(data, cls)
 
-    def dump(record: T) -> dict[str, Any]:
+    def dump_record(record: T) -> dict[str, Any]:
         out = base_dump(record)
         if has_extra and record.extra:  # type: ignore[attr-defined]
             out.update(record.extra)  # type: ignore[attr-defined]
         return out
 
-    converter.register_structure_hook(cls, load)
-    converter.register_unstructure_hook(cls, dump)
+    converter.register_structure_hook(cls, load_record)
+    converter.register_unstructure_hook(cls, dump_record)
     return cls
 
 

@@ -60,7 +60,10 @@ class APIError(NXCCError):
         return f"code {self.code}{where}: {self.msg or 'no message'}{req}"
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (type(self), self.code, self.msg, self.req_id, self.status, self.endpoint))
+        return (
+            _rebuild,
+            (type(self), self.code, self.msg, self.req_id, self.status, self.endpoint),
+        )
 
 
 def _rebuild(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeAlias, Union
+from typing import TypeAlias
 
 UTC = dt.timezone.utc
 
 #: A time argument: a timezone-aware ``datetime`` or Unix seconds.
-TimeArg: TypeAlias = Union[dt.datetime, int, float]
+TimeArg: TypeAlias = dt.datetime | int | float
 
 
 def to_epoch_seconds(value: dt.datetime | int | float, name: str) -> int:
@@ -34,7 +34,9 @@ def to_epoch_seconds(value: dt.datetime | int | float, name: str) -> int:
     raise TypeError(f"{name} must be an aware datetime or Unix seconds, not {type(value).__name__}")
 
 
-def check_range(start: dt.datetime | int | float, end: dt.datetime | int | float) -> tuple[int, int]:
+def check_range(
+    start: dt.datetime | int | float, end: dt.datetime | int | float
+) -> tuple[int, int]:
     """``(start, end)`` as Unix seconds; ``ValueError`` when end is before start."""
     s, e = to_epoch_seconds(start, "start"), to_epoch_seconds(end, "end")
     if e < s:

@@ -1,0 +1,61 @@
+"""Walking paged listings: pages are the unit, items sit on top, memory is bounded by pages.
+
+Listings with a ``total`` fetch page 1, then the remaining pages concurrently (the client's
+throttle caps how many are in flight); items come out in page order. Listings without a total
+(``cdr/page``) walk page by page until a short or empty page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
+
+from nxcc_async._core.page import Page
+
+T = TypeVar("T")
+
+FetchPage = Callable[[int], Awaitable[Page[T]]]
+
+
+async def iter_pages_with_total(fetch: FetchPage[T], *, prefetch: int) -> AsyncIterator[Page[T]]:
+    """Every page of a listing that reports ``total``, in order, with up to ``prefetch`` pages
+    requested ahead of the consumer. Leaving early cancels the pages still in flight."""
+    first = await fetch(1)
+    yield first
+    count = first.page_count or 1
+    if first.is_last or count < 2:
+        return
+    pending: deque[asyncio.Task[Page[T]]] = deque()
+    next_page = 2
+    try:
+        while pending or next_page <= count:
+            while next_page <= count and len(pending) < prefetch:
+                pending.append(asyncio.ensure_future(fetch(next_page)))
+                next_page += 1
+            yield await pending.popleft()
+    finally:
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+async def iter_pages_until_short(fetch: FetchPage[T]) -> AsyncIterator[Page[T]]:
+    """Every page of a listing without ``total``: page 1, 2, ... until a short or empty page."""
+    number = 1
+    while True:
+        page = await fetch(number)
+        if page.items:
+            yield page
+        if page.is_last:
+            return
+        number += 1
+
+
+async def iter_items(pages: AsyncIterator[Page[T]]) -> AsyncIterator[T]:
+    """The items of a page stream, one by one."""
+    async for page in pages:
+        for item in page.items:
+            yield item

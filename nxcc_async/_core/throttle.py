@@ -1,0 +1,68 @@
+"""One throttle per client: a concurrency slot, then a rate token, behind a shared pause gate.
+
+- ``max_concurrency`` caps requests in flight.
+- ``rate_limit`` (requests per second) spaces request starts evenly, 1/rate apart, with no
+  start-up burst: in any one-second span at most ``rate + 1`` requests start.
+- ``pause(seconds)`` (on HTTP 429) holds every task of the client until the pause ends, so all
+  back off together instead of each discovering the limit on its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+
+class Throttle:
+    """Concurrency cap + evenly spaced rate cap + shared pause, for one client."""
+
+    def __init__(self, max_concurrency: int, rate_limit: float | None) -> None:
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
+            raise TypeError("max_concurrency must be an int")
+        if max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be at least 1, got {max_concurrency}")
+        if rate_limit is not None and not rate_limit > 0:
+            raise ValueError(f"rate_limit must be positive or None, got {rate_limit}")
+        self.max_concurrency = max_concurrency
+        self.rate_limit = rate_limit
+        self._interval = 1.0 / rate_limit if rate_limit else 0.0
+        self._semaphore: asyncio.Semaphore | None = None
+        self._next_start = 0.0
+        self._resume_at = 0.0
+        self.in_flight = 0
+        self.peak_in_flight = 0
+
+    def pause(self, seconds: float) -> None:
+        """Hold every new request of this client for ``seconds`` (the longest pause wins)."""
+        self._resume_at = max(self._resume_at, time.monotonic() + max(0.0, seconds))
+
+    async def _wait_gate(self) -> None:
+        # a loop, not an Event: another 429 may push the end of the pause while we sleep
+        while (delay := self._resume_at - time.monotonic()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(delay)
+
+    async def _wait_rate(self) -> None:
+        if not self._interval:
+            return
+        now = time.monotonic()
+        start = max(now, self._next_start)
+        self._next_start = start + self._interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one request slot: concurrency first, then the pause gate and a rate token."""
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self.max_concurrency)
+        async with self._semaphore:
+            await self._wait_gate()
+            await self._wait_rate()
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            try:
+                yield
+            finally:
+                self.in_flight -= 1

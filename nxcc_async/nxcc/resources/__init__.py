@@ -1,0 +1,1 @@
+"""The resources of ``AsyncNXCC``: one module per group of endpoints."""

@@ -1,0 +1,47 @@
+"""``client.tasks``: auto-dial (AICC) tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nxcc_async.nxcc import endpoints as ep
+from nxcc_async.nxcc.enums import DispatchType, StartupType
+from nxcc_async.nxcc.records import DialTarget
+from nxcc_async.nxcc.resources.base import Resource
+
+
+class TasksAPI(Resource):
+    """Auto-dial tasks (``ai/createandcall``)."""
+
+    async def create_and_call(
+        self,
+        *,
+        country: str,
+        task_name: str,
+        agent_group_no: str,
+        call_list: Sequence[DialTarget],
+        task_desc: str | None = None,
+        strategy_name: str | None = None,
+        dispatch_type: DispatchType = DispatchType.NONE,
+        startup_type: StartupType = StartupType.IMMEDIATE,
+        predict_call_rate: float | None = None,
+        ratio_call_rate: float | None = None,
+        start_count: int | None = None,
+    ) -> None:
+        """Create an auto-dial task and dial ``call_list``. Not idempotent: it is never retried
+        once the request may have reached the server (a lost answer raises; check the CDRs by
+        order id before calling again)."""
+        body = ep.create_and_call_body(
+            country=country,
+            task_name=task_name,
+            agent_group_no=agent_group_no,
+            call_list=call_list,
+            task_desc=task_desc,
+            strategy_name=strategy_name,
+            dispatch_type=dispatch_type,
+            startup_type=startup_type,
+            predict_call_rate=predict_call_rate,
+            ratio_call_rate=ratio_call_rate,
+            start_count=start_count,
+        )
+        await self._client.call(ep.CREATE_AND_CALL, body, idempotent=False)

@@ -1,0 +1,35 @@
+"""Shared test helpers: credentials, a fast retry policy, an independent NXCC sign check."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+import pytest
+
+from nxcc_async import RetryPolicy
+
+AK = "test-ak"
+SK = "test-secret-value"
+TENANT = 144
+
+FAST_RETRY = RetryPolicy(max_retries=3, wait_initial=0.0, wait_max=0.0, wait_jitter=0.0)
+
+
+def expected_sign(headers: Mapping[str, str], body: bytes, secret: str = SK) -> str:
+    """The signature recomputed from the spec text alone (not the library's signing code)."""
+    text = (
+        f"accessKey={headers['accessKey']}&action={headers['action']}"
+        f"&bizType={headers['bizType']}&ts={headers['ts']}"
+    ).encode()
+    if body:
+        text += b"&body=" + body
+    text += b"&accessSecret=" + secret.encode()
+    algorithm = headers.get("algorithm", "md5")
+    return hashlib.new(algorithm, text).hexdigest()
+
+
+@pytest.fixture
+def fast_retry() -> RetryPolicy:
+    """Retries without waiting."""
+    return FAST_RETRY
