@@ -44,10 +44,12 @@ from nxcc_async.nxcc.records import (
     DialTarget,
     QueueMember,
 )
+from nxcc_async.nxcc.sync import NXCC
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "NXCC",
     "APIError",
     "Agent",
     "AgentAccountStatus",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
 from typing import TypeVar
 
 from nxcc_async._core.page import Page
@@ -19,7 +19,9 @@ T = TypeVar("T")
 FetchPage = Callable[[int], Awaitable[Page[T]]]
 
 
-async def iter_pages_with_total(fetch: FetchPage[T], *, prefetch: int) -> AsyncIterator[Page[T]]:
+async def iter_pages_with_total(
+    fetch: FetchPage[T], *, prefetch: int
+) -> AsyncGenerator[Page[T], None]:
     """Every page of a listing that reports ``total``, in order, with up to ``prefetch`` pages
     requested ahead of the consumer. Leaving early cancels the pages still in flight."""
     first = await fetch(1)
@@ -42,7 +44,7 @@ async def iter_pages_with_total(fetch: FetchPage[T], *, prefetch: int) -> AsyncI
             await asyncio.gather(*pending, return_exceptions=True)
 
 
-async def iter_pages_until_short(fetch: FetchPage[T]) -> AsyncIterator[Page[T]]:
+async def iter_pages_until_short(fetch: FetchPage[T]) -> AsyncGenerator[Page[T], None]:
     """Every page of a listing without ``total``: page 1, 2, ... until a short or empty page."""
     number = 1
     while True:
@@ -54,8 +56,32 @@ async def iter_pages_until_short(fetch: FetchPage[T]) -> AsyncIterator[Page[T]]:
         number += 1
 
 
-async def iter_items(pages: AsyncIterator[Page[T]]) -> AsyncIterator[T]:
-    """The items of a page stream, one by one."""
-    async for page in pages:
-        for item in page.items:
-            yield item
+class ItemStream(AsyncIterator[T]):
+    """The items of a stream of batches (pages, harvest windows), one by one.
+
+    ``batches()`` hands out the batch stream itself, so the blocking facade can cross its portal
+    once per batch rather than once per item. ``aclose()`` closes the batch stream (cancelling
+    pages in flight).
+    """
+
+    __slots__ = ("_batches", "_buffer")
+
+    def __init__(self, batches: AsyncGenerator[Iterable[T], None]) -> None:
+        self._batches = batches
+        self._buffer: deque[T] = deque()
+
+    def __aiter__(self) -> ItemStream[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        while not self._buffer:
+            self._buffer.extend(await self._batches.__anext__())
+        return self._buffer.popleft()
+
+    def batches(self) -> AsyncGenerator[Iterable[T], None]:
+        """The underlying stream of batches (use it instead of the items, not besides)."""
+        return self._batches
+
+    async def aclose(self) -> None:
+        """Stop the stream: cancels what is in flight."""
+        await self._batches.aclose()

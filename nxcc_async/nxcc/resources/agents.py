@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator
 
 from nxcc_async._core.page import Page
-from nxcc_async._core.pagination import iter_items, iter_pages_with_total
+from nxcc_async._core.pagination import ItemStream, iter_pages_with_total
 from nxcc_async._core.timeutil import TimeArg
 from nxcc_async.nxcc import endpoints as ep
 from nxcc_async.nxcc.records import Agent, AgentEfficiency, AgentStatus
@@ -28,7 +27,7 @@ class AgentsAPI(Resource):
 
     def iter(
         self, *, user_name: str | None = None, page_size: int = ep.AGENT_PAGE_MAX
-    ) -> AsyncIterator[Agent]:
+    ) -> ItemStream[Agent]:
         """Every agent: page 1 first, then the other pages concurrently, items in order."""
         ep.agent_page_body(
             ep.tenant(self._client.tenant_id, ep.AGENT_PAGE), 1, page_size, user_name
@@ -37,7 +36,7 @@ class AgentsAPI(Resource):
             lambda n: self.page(n, page_size, user_name=user_name),
             prefetch=self._client.max_concurrency,
         )
-        return iter_items(pages)
+        return ItemStream(pages)
 
     async def list(
         self, *, user_name: str | None = None, page_size: int = ep.AGENT_PAGE_MAX

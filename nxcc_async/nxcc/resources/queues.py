@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 
 from nxcc_async._core.page import Page
-from nxcc_async._core.pagination import iter_items, iter_pages_with_total
+from nxcc_async._core.pagination import ItemStream, iter_pages_with_total
 from nxcc_async.nxcc import endpoints as ep
 from nxcc_async.nxcc.records import AgentGroup, QueueMember
 from nxcc_async.nxcc.resources.base import Resource
@@ -26,7 +26,7 @@ class QueuesAPI(Resource):
 
     def iter(
         self, *, queue_name: str | None = None, page_size: int = ep.AGENT_PAGE_MAX
-    ) -> AsyncIterator[AgentGroup]:
+    ) -> ItemStream[AgentGroup]:
         """Every agent group, pages after the first fetched concurrently."""
         ep.group_page_body(
             ep.tenant(self._client.tenant_id, ep.GROUP_PAGE), 1, page_size, queue_name
@@ -35,7 +35,7 @@ class QueuesAPI(Resource):
             lambda n: self.page(n, page_size, queue_name=queue_name),
             prefetch=self._client.max_concurrency,
         )
-        return iter_items(pages)
+        return ItemStream(pages)
 
     async def list(
         self, *, queue_name: str | None = None, page_size: int = ep.AGENT_PAGE_MAX

@@ -1,0 +1,133 @@
+"""The machinery of the blocking facade: one anyio blocking portal (an event loop in a daemon
+thread) per sync client, and the two ways of crossing it: ``call`` and ``iterate``.
+
+- Works from any thread, including one that already runs an event loop (Jupyter, an asyncio app
+  calling a sync library): the async work always runs on the portal's own loop.
+- A call from the portal's own thread would deadlock: it raises a clear ``RuntimeError``.
+- Ctrl-C during a blocking call cancels the task on the portal and re-raises in the caller.
+- Iterators cross once per batch (a page, a harvest window), not once per item; closing or
+  abandoning them closes the async stream on the portal's loop.
+- ``weakref.finalize`` closes a client that was never closed, at garbage collection or at
+  interpreter exit, quietly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import weakref
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any, ParamSpec, TypeVar
+
+import anyio.from_thread
+
+from nxcc_async._core.pagination import ItemStream
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+class Portal:
+    """An event loop in a daemon thread that runs a sync client's async work."""
+
+    def __init__(self) -> None:
+        self._manager: AbstractContextManager[anyio.from_thread.BlockingPortal] = (
+            anyio.from_thread.start_blocking_portal(backend="asyncio", name="nxcc-async-portal")
+        )
+        self._portal = self._manager.__enter__()
+        self._thread_id = self._portal.call(threading.get_ident)
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """True once stopped."""
+        return self._closed
+
+    def _check(self) -> None:
+        if self._closed:
+            raise RuntimeError("this client is closed; create a new one")
+        if threading.get_ident() == self._thread_id:
+            raise RuntimeError(
+                "a blocking nxcc_async client was called from its own event-loop thread (for "
+                "example from async code running on its portal); use the async client there"
+            )
+
+    def call(self, fn: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``fn(*args, **kwargs)`` on the portal's loop and wait for its result."""
+        self._check()
+
+        async def run() -> T:
+            return await fn(*args, **kwargs)
+
+        future = self._portal.start_task_soon(run)
+        try:
+            return future.result()
+        except KeyboardInterrupt:
+            future.cancel()
+            raise
+
+    def iterate(self, stream: ItemStream[T]) -> Iterator[T]:
+        """A blocking iterator over an item stream, crossing the portal once per batch."""
+        self._check()
+        return self._iterate(stream.batches())
+
+    def _iterate(self, batches: AsyncGenerator[Iterable[T], None]) -> Iterator[T]:
+        try:
+            while True:
+                has_batch, batch = self.call(_next_batch, batches)
+                if not has_batch:
+                    return
+                yield from batch
+        finally:
+            if not self._closed and threading.get_ident() != self._thread_id:
+                self.call(batches.aclose)
+
+    def close(self, cleanup: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Run ``cleanup`` on the loop (if given), then stop the loop and its thread."""
+        with self._lock:
+            if self._closed:
+                return
+            try:
+                if cleanup is not None:
+                    self.call(cleanup)
+            finally:
+                self._closed = True
+                self._manager.__exit__(None, None, None)
+
+
+async def _next_batch(batches: AsyncGenerator[Iterable[T], None]) -> tuple[bool, Iterable[T]]:
+    try:
+        return True, await batches.__anext__()
+    except StopAsyncIteration:
+        return False, ()
+
+
+def bind_lifetime(
+    owner: object, portal: Portal, cleanup: Callable[[], Awaitable[None]]
+) -> weakref.finalize[Any, Any]:
+    """Close ``portal`` (running ``cleanup`` first) when ``owner`` is collected or at exit.
+
+    Calling the returned finalizer closes at once (and only once): use it as ``close()``."""
+    return weakref.finalize(owner, _quiet_close, portal, cleanup)
+
+
+def _quiet_close(portal: Portal, cleanup: Callable[[], Awaitable[None]]) -> None:
+    if threading.get_ident() == portal._thread_id:
+        # collected on the portal's own thread: it cannot stop itself, let another thread do it
+        threading.Thread(target=_quiet_close, args=(portal, cleanup), daemon=True).start()
+        return
+    with contextlib.suppress(Exception):  # a backstop at exit must never raise
+        portal.close(cleanup)
+
+
+class SyncResource:
+    """Base of the blocking resources: holds the portal and the async resource they mirror."""
+
+    def __init__(self, portal: Portal, target: Any) -> None:
+        self._portal = portal
+        self._async = target
+
+    def __repr__(self) -> str:
+        return f"<blocking {self._async!r}>"

@@ -1,0 +1,103 @@
+"""``export``: harvest a period into a sink, keeping the output and the checkpoint in step.
+
+After a window is written, ``sink.commit()`` makes the output durable and returns its position;
+the checkpoint then records that position with the harvester's state, atomically. A rerun with
+the same checkpoint reopens the sink at the saved position (dropping anything written after it)
+and resumes right after the last committed window: every call lands exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from nxcc_async.harvest.checkpoint import CheckpointFile
+from nxcc_async.harvest.harvester import Harvester, HarvestProgress, ProgressCallback
+from nxcc_async.harvest.sinks import open_sink
+from nxcc_async.nxcc import endpoints as ep
+
+if TYPE_CHECKING:
+    from nxcc_async.nxcc.client import AsyncNXCC
+
+
+@attrs.frozen
+class ExportResult:
+    """What an export did: rows written by this run, rows in the output, and whether it resumed."""
+
+    path: Path
+    format: str
+    rows_written: int
+    rows_total: int
+    resumed: bool
+    already_complete: bool
+    progress: HarvestProgress | None
+
+
+async def export(
+    client: AsyncNXCC,
+    start: int,
+    end: int,
+    out: str | os.PathLike[str],
+    *,
+    filters: Mapping[str, Any] | None = None,
+    format: str | None = None,
+    checkpoint: str | os.PathLike[str] | None = None,
+    overwrite: bool = False,
+    page_size: int = ep.CDR_PAGE_MAX,
+    window: int = 3600,
+    checkpoint_every: float = 1.0,
+    on_progress: ProgressCallback | None = None,
+) -> ExportResult:
+    """Harvest ``[start, end)`` (Unix seconds) into ``out`` (format from ``format`` or the file
+    extension: jsonl, csv, sqlite, parquet). With ``checkpoint``, a rerun resumes."""
+    filters = dict(filters or {})
+    store = CheckpointFile(checkpoint) if checkpoint is not None else None
+    probe = Harvester(client, start, end, filters=filters, page_size=page_size, window=window)
+    state = store.load(expect_fingerprint=probe.fingerprint) if store is not None else None
+    if state is not None and state.get("done"):
+        return ExportResult(
+            path=Path(out),
+            format=str(state.get("sink", {}).get("format", format or "")),
+            rows_written=0,
+            rows_total=int(state.get("rows", 0)),
+            resumed=True,
+            already_complete=True,
+            progress=None,
+        )
+    harvester = Harvester(
+        client,
+        start,
+        end,
+        filters=filters,
+        page_size=page_size,
+        window=window,
+        resume=state,
+        on_progress=on_progress,
+    )
+    resume_at = state.get("sink") if state is not None else None
+    written = 0
+    with open_sink(out, format, resume=resume_at, overwrite=overwrite) as sink:
+        last_save = time.monotonic()
+        async for batch in harvester.batches():
+            sink.write(batch)
+            written += len(batch)
+            if store is not None and time.monotonic() - last_save >= checkpoint_every:
+                store.save({**harvester.state(), "sink": sink.commit()})
+                last_save = time.monotonic()
+        position = sink.commit()
+        if store is not None:
+            store.save({**harvester.state(), "sink": position})
+        return ExportResult(
+            path=Path(out),
+            format=sink.format,
+            rows_written=written,
+            rows_total=sink.rows,
+            resumed=state is not None,
+            already_complete=False,
+            progress=harvester.progress(),
+        )

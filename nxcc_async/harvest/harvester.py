@@ -1,0 +1,233 @@
+"""The harvester: every CDR of a period exactly once, windows fetched concurrently, in order.
+
+- The period ``[start, end)`` (by the calls' ``startTime``) is cut into windows by the
+  :class:`~nxcc_async.harvest.planner.Planner`; up to ``2 x max_concurrency`` windows are in
+  flight, the pages of one window are fetched one after another (``cdr/page`` has no total), and
+  every request goes through the client's throttle (concurrency, rate, shared 429 pause) and
+  retry policy (a failing page is retried on its own; the harvest is never restarted).
+- Finished windows are handed out **in time order**, one batch per window. Memory is bounded by
+  the windows in flight, never by the period: nothing new is requested while the consumer is
+  busy (back-pressure).
+- Windows overlap by a second or two at their edges (see the planner), so calls in an overlap
+  may come twice: they are dropped by ``callId`` against the ids of the last few seconds only.
+- ``state()`` after a batch is everything needed to resume right after it; the checkpointing
+  wrappers (``cdrs.harvest(checkpoint=...)``, :func:`~nxcc_async.harvest.export.export`) save it
+  once the consumer has taken the batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections import deque
+from collections.abc import AsyncGenerator, Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import orjson
+
+from nxcc_async._core.errors import HarvestError, NXCCError
+from nxcc_async.harvest.planner import Planner, Window
+from nxcc_async.nxcc import endpoints as ep
+from nxcc_async.nxcc.records import CallRecord
+
+if TYPE_CHECKING:
+    from nxcc_async.nxcc.client import AsyncNXCC
+
+#: Seconds of ids kept for de-duplication behind the last finished window.
+_OVERLAP_MEMORY = 2
+
+
+@attrs.frozen
+class HarvestProgress:
+    """Where a harvest stands: windows and rows done, the period covered, the time spent."""
+
+    windows: int
+    rows: int
+    duplicates: int
+    start: int
+    end: int
+    done_until: int
+    elapsed: float
+
+    @property
+    def fraction(self) -> float:
+        """Share of the period done, 0 to 1."""
+        span = self.end - self.start
+        return 1.0 if span <= 0 else (self.done_until - self.start) / span
+
+    @property
+    def rows_per_second(self) -> float:
+        """Rows yielded per second of this run."""
+        return self.rows / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left at the pace so far (``None`` before there is a pace)."""
+        fraction = self.fraction
+        if fraction <= 0 or self.elapsed <= 0:
+            return None
+        return self.elapsed * (1 - fraction) / fraction
+
+
+ProgressCallback = Callable[[HarvestProgress], None]
+
+
+def fingerprint(client: AsyncNXCC, start: int, end: int, filters: Mapping[str, Any]) -> str:
+    """A short hash of what identifies a harvest (server, tenant, period, filters): no secrets."""
+    identity = {
+        "base_url": client.base_url,
+        "tenant_id": client.tenant_id,
+        "start": start,
+        "end": end,
+        "filters": dict(sorted(filters.items())),
+    }
+    return hashlib.sha256(orjson.dumps(identity)).hexdigest()[:20]
+
+
+class Harvester:
+    """One harvest of ``[start, end)`` (Unix seconds) through ``client``; see the module doc."""
+
+    def __init__(
+        self,
+        client: AsyncNXCC,
+        start: int,
+        end: int,
+        *,
+        filters: Mapping[str, Any],
+        page_size: int = ep.CDR_PAGE_MAX,
+        window: int = 3600,
+        resume: Mapping[str, Any] | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> None:
+        ep.check_page(1, page_size, ep.CDR_PAGE_MAX)
+        self._client = client
+        self._start, self._end = start, end
+        self._filters = dict(filters)
+        self._page_size = page_size
+        self._on_progress = on_progress
+        self.fingerprint = fingerprint(client, start, end, self._filters)
+        self._recent: dict[str, int] = {}
+        self._windows = self._rows = self._duplicates = 0
+        self._done_until = start
+        rate: float | None = None
+        if resume is not None:
+            if resume.get("fingerprint") != self.fingerprint:
+                raise ValueError("the resume state belongs to a harvest with other arguments")
+            self._done_until = int(resume["done_until"])
+            self._recent = {str(k): int(v) for k, v in resume.get("recent_ids", {}).items()}
+            self._windows = int(resume.get("windows", 0))
+            self._rows = int(resume.get("rows", 0))
+            self._duplicates = int(resume.get("duplicates", 0))
+            rate = resume.get("rate")
+        target = max(1, page_size * 4 // 5)
+        self._planner = Planner(
+            self._done_until,
+            end,
+            target=target,
+            initial=max(1, window),
+            maximum=max(window, 7 * 86400),
+        )
+        if rate is not None:
+            self._planner.observe(Window(-1, 0, 1), 0)  # seed the estimate, then set it
+            self._planner._rate = float(rate)
+        self._ahead = 2 * client.max_concurrency
+        self._started = time.monotonic()
+
+    @property
+    def done(self) -> bool:
+        """True when the whole period has been handed out."""
+        return self._done_until >= self._end
+
+    def state(self) -> dict[str, Any]:
+        """What a checkpoint needs to resume right after the last batch handed out."""
+        return {
+            "fingerprint": self.fingerprint,
+            "start": self._start,
+            "end": self._end,
+            "done_until": self._done_until,
+            "recent_ids": dict(self._recent),
+            "windows": self._windows,
+            "rows": self._rows,
+            "duplicates": self._duplicates,
+            "rate": self._planner.calls_per_second,
+            "done": self.done,
+        }
+
+    def progress(self) -> HarvestProgress:
+        """The progress so far."""
+        return HarvestProgress(
+            windows=self._windows,
+            rows=self._rows,
+            duplicates=self._duplicates,
+            start=self._start,
+            end=self._end,
+            done_until=self._done_until,
+            elapsed=time.monotonic() - self._started,
+        )
+
+    async def batches(self) -> AsyncGenerator[list[CallRecord], None]:
+        """The calls of the period, one list per non-empty window, in time order."""
+        planner = self._planner
+        pending: deque[tuple[Window, asyncio.Task[list[CallRecord]]]] = deque()
+        try:
+            while pending or not planner.exhausted:
+                while not planner.exhausted and len(pending) < self._ahead:
+                    window = planner.next_window()
+                    pending.append((window, asyncio.ensure_future(self._fetch(window))))
+                window, task = pending[0]
+                records = await task
+                pending.popleft()
+                fresh = self._accept(window, records)
+                if self._on_progress is not None:
+                    self._on_progress(self.progress())
+                if fresh:
+                    yield fresh
+        finally:
+            for _, task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*(task for _, task in pending), return_exceptions=True)
+
+    async def _fetch(self, window: Window) -> list[CallRecord]:
+        low, high = window.request_range
+        records: list[CallRecord] = []
+        number = 1
+        while True:
+            body = ep.cdr_page_body(low, high, number, self._page_size, self._filters)
+            try:
+                envelope = await self._client.call(ep.CDR_PAGE, body)
+            except NXCCError as exc:
+                raise HarvestError(
+                    f"{window} (request {low}..{high}), page {number} kept failing: {exc}. "
+                    "Windows before it are complete; rerun with the same checkpoint to resume."
+                ) from exc
+            page = ep.parse_cdr_page(envelope, number, self._page_size)
+            records.extend(page.items)
+            if page.is_last:
+                break
+            number += 1
+        self._planner.observe(window, len(records))
+        return records
+
+    def _accept(self, window: Window, records: list[CallRecord]) -> list[CallRecord]:
+        """Drop calls seen in the overlap or outside the period; remember the recent ids."""
+        recent = self._recent
+        fresh: list[CallRecord] = []
+        for record in records:
+            call_id = record.call_id
+            if call_id in recent:
+                self._duplicates += 1
+                continue
+            second = window.end if record.start_time is None else int(record.start_time.timestamp())
+            if not self._start <= second < self._end and record.start_time is not None:
+                continue
+            recent[call_id] = second
+            fresh.append(record)
+        horizon = window.end - _OVERLAP_MEMORY
+        self._recent = {cid: sec for cid, sec in recent.items() if sec >= horizon}
+        self._done_until = window.end
+        self._windows += 1
+        self._rows += len(fresh)
+        return fresh

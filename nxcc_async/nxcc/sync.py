@@ -1,0 +1,96 @@
+"""``NXCC``: the blocking mirror of ``AsyncNXCC`` for scripts, notebooks and sync services."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from nxcc_async._core.portal import Portal, bind_lifetime
+from nxcc_async._core.retry import RetryPolicy
+from nxcc_async.nxcc.client import AsyncNXCC
+from nxcc_async.nxcc.config import Region, settings_from_env
+from nxcc_async.nxcc.signing import Algorithm
+from nxcc_async.nxcc.sync_resources import Agents, Cdrs, Numbers, Queues, Tasks
+
+
+class NXCC:
+    """Blocking client of the NXCC OpenAPI: the same names as :class:`AsyncNXCC`, no ``await``.
+
+    All the work runs on one private event loop in a daemon thread (an anyio blocking portal),
+    so it also works where an event loop already runs (Jupyter). Use ``with NXCC(...) as client``
+    or call ``close()``; a client never closed is closed at garbage collection or exit.
+    """
+
+    def __init__(
+        self,
+        *,
+        access_key: str,
+        access_secret: str,
+        region: Region | str | None = None,
+        base_url: str | None = None,
+        tenant_id: int | None = None,
+        algorithm: Algorithm = "md5",
+        max_concurrency: int = 8,
+        rate_limit: float | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 3,
+        retry: RetryPolicy | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        client = AsyncNXCC(
+            access_key=access_key,
+            access_secret=access_secret,
+            region=region,
+            base_url=base_url,
+            tenant_id=tenant_id,
+            algorithm=algorithm,
+            max_concurrency=max_concurrency,
+            rate_limit=rate_limit,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            clock=clock,
+        )
+        self._portal = Portal()
+        self._close = bind_lifetime(self, self._portal, client.aclose)
+        self.async_client = client
+        self.agents = Agents(self._portal, client.agents)
+        self.queues = Queues(self._portal, client.queues)
+        self.cdrs = Cdrs(self._portal, client.cdrs)
+        self.tasks = Tasks(self._portal, client.tasks)
+        self.numbers = Numbers(self._portal, client.numbers)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> NXCC:
+        """A client configured from the ``NXCC_*`` environment variables (see ``AsyncNXCC``)."""
+        settings = settings_from_env()
+        if "region" in overrides or "base_url" in overrides:
+            settings.pop("region", None)
+            settings.pop("base_url", None)
+        return cls(**{**settings, **overrides})
+
+    def call(
+        self, endpoint: str, body: dict[str, Any], *, idempotent: bool = True
+    ) -> dict[str, Any]:
+        """Send ``body`` to ``endpoint``; the decoded envelope (see ``AsyncNXCC.call``)."""
+        return self._portal.call(self.async_client.call, endpoint, body, idempotent=idempotent)
+
+    def close(self) -> None:
+        """Close the HTTP session and stop the private event loop. Safe to call twice."""
+        self._close()
+
+    def __enter__(self) -> NXCC:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"NXCC({self.async_client!r})"
