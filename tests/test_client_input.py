@@ -14,7 +14,7 @@ from nxcc_async import APIError, AsyncNXCC, RateLimitError, Region, SignatureErr
 from tests.conftest import AK, SK, TENANT
 
 BASE = "http://nxcc.test"
-NAIVE = dt.datetime(2024, 1, 1)  # noqa: DTZ001 - the point of the test
+NAIVE = dt.datetime(2024, 1, 1)
 AWARE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 
 Call = Callable[[AsyncNXCC], Awaitable[Any]]
@@ -38,7 +38,9 @@ BAD_CALLS: list[tuple[str, Call, type[Exception]]] = [
 
 
 @pytest.mark.parametrize(("label", "call", "error"), BAD_CALLS, ids=[b[0] for b in BAD_CALLS])
-async def test_bad_input_raises_before_sending(label: str, call: Call, error: type[Exception]) -> None:
+async def test_bad_input_raises_before_sending(
+    label: str, call: Call, error: type[Exception]
+) -> None:
     with aioresponses() as m:
         async with AsyncNXCC(access_key=AK, access_secret=SK, base_url=BASE, tenant_id=TENANT) as c:
             with pytest.raises(error):
@@ -66,7 +68,9 @@ def test_regions_and_base_url() -> None:
         AsyncNXCC(access_key=AK, access_secret=SK, region=Region.AMER).base_url
         == "https://chl-api.nxlink.ai"
     )
-    assert AsyncNXCC(access_key=AK, access_secret=SK, region="idn").base_url.endswith("idn.nxlink.ai")
+    assert AsyncNXCC(access_key=AK, access_secret=SK, region="idn").base_url.endswith(
+        "idn.nxlink.ai"
+    )
     assert AsyncNXCC(access_key=AK, access_secret=SK, region="legacy").base_url == (
         "https://api2.nxcloud.com"
     )
@@ -108,7 +112,9 @@ def test_secret_never_shows() -> None:
 
 
 def test_errors_pickle_with_their_fields() -> None:
-    err = pickle.loads(pickle.dumps(SignatureError(1003, "sign", req_id="r", endpoint="agent/page")))
+    err = pickle.loads(
+        pickle.dumps(SignatureError(1003, "sign", req_id="r", endpoint="agent/page"))
+    )
     assert isinstance(err, SignatureError)
     assert (err.code, err.msg, err.req_id, err.endpoint) == (1003, "sign", "r", "agent/page")
     rate = pickle.loads(pickle.dumps(RateLimitError(retry_after=2.5)))

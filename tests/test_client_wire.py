@@ -59,7 +59,9 @@ def client(**kwargs: object) -> AsyncNXCC:
 
 def sent(m: aioresponses) -> list[tuple[dict[str, str], bytes]]:
     return [
-        (call.kwargs["headers"], call.kwargs["data"]) for calls in m.requests.values() for call in calls
+        (call.kwargs["headers"], call.kwargs["data"])
+        for calls in m.requests.values()
+        for call in calls
     ]
 
 
@@ -141,7 +143,8 @@ async def test_wrong_secret_raises_1003_without_the_secret() -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "error"), [(1005, PermissionDeniedError), (41000, ValidationError), (1002, ValidationError)]
+    ("code", "error"),
+    [(1005, PermissionDeniedError), (41000, ValidationError), (1002, ValidationError)],
 )
 async def test_result_codes_map_to_error_classes(code: int, error: type[Exception]) -> None:
     with aioresponses() as m:
@@ -162,7 +165,12 @@ async def test_update_members_body_and_null_data() -> None:
 
 
 async def test_agent_status_sends_integer_seconds() -> None:
-    entry = {"userName": "a@x", "sipNumber": "NX1", "busyDuration": 10, "loginTimeStamp": 1710491315}
+    entry = {
+        "userName": "a@x",
+        "sipNumber": "NX1",
+        "busyDuration": 10,
+        "loginTimeStamp": 1710491315,
+    }
     with aioresponses() as m:
         m.post(URL + "agent/status/info", payload=ok([entry]))
         async with client() as c:
@@ -184,7 +192,10 @@ async def test_agents_listing_with_total_an_exact_multiple_of_the_page_size() ->
     def page_of(url: object, **kwargs: object) -> CallbackResult:
         body = orjson.loads(kwargs["data"])  # type: ignore[arg-type]
         start = (body["page"] - 1) * body["size"]
-        items = [{"sipNumber": f"NX{i:04d}", "userName": f"u{i}"} for i in range(start, min(400, start + body["size"]))]
+        items = [
+            {"sipNumber": f"NX{i:04d}", "userName": f"u{i}"}
+            for i in range(start, min(400, start + body["size"]))
+        ]
         return CallbackResult(payload=ok(items, total=400))
 
     with aioresponses() as m:

@@ -74,9 +74,7 @@ def test_every_async_method_has_a_twin_with_the_same_signature(
 
 def test_every_resource_of_the_async_client_is_mirrored() -> None:
     client = AsyncNXCC(access_key="k", access_secret="s")
-    resources = {
-        name for name, value in vars(client).items() if isinstance(value, agents.Resource)
-    }
+    resources = {name for name, value in vars(client).items() if isinstance(value, agents.Resource)}
     assert resources == {"agents", "queues", "cdrs", "tasks", "numbers"}
     mirrored = {type(getattr(client, name)) for name in resources}
     assert mirrored == {a for a, _ in PAIRS}

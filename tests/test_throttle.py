@@ -36,9 +36,10 @@ async def test_rate_is_evenly_spaced_without_start_up_burst() -> None:
             starts.append(time.monotonic())
 
     await asyncio.gather(*(job() for _ in range(20)))
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert min(gaps) >= 0.025 * 0.8  # 1/40 s apart, some timer slack
+    # 20 starts 1/40 s apart take 19/40 s; a late timer may bunch two, never add more
     assert starts[-1] - starts[0] >= 19 * 0.025 * 0.95
+    busiest = max(sum(1 for t in starts if s <= t < s + 0.25) for s in starts)
+    assert busiest <= 0.25 * 40 + 2
 
 
 async def test_pause_holds_every_task() -> None:
@@ -51,5 +52,5 @@ async def test_pause_holds_every_task() -> None:
 
 @pytest.mark.parametrize(("concurrency", "rate"), [(0, None), (2, 0.0), (2, -1.0)])
 def test_bad_settings(concurrency: int, rate: float | None) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must be"):
         Throttle(concurrency, rate)

@@ -74,14 +74,15 @@ class Portal:
         return self._iterate(stream.batches())
 
     def _iterate(self, batches: AsyncGenerator[Iterable[T], None]) -> Iterator[T]:
+        exhausted = False
         try:
             while True:
-                has_batch, batch = self.call(_next_batch, batches)
-                if not has_batch:
+                exhausted, batch = self.call(_next_batch, batches)
+                if exhausted:
                     return
                 yield from batch
         finally:
-            if not self._closed and threading.get_ident() != self._thread_id:
+            if not exhausted and not self._closed and threading.get_ident() != self._thread_id:
                 self.call(batches.aclose)
 
     def close(self, cleanup: Callable[[], Awaitable[None]] | None = None) -> None:
@@ -98,10 +99,11 @@ class Portal:
 
 
 async def _next_batch(batches: AsyncGenerator[Iterable[T], None]) -> tuple[bool, Iterable[T]]:
+    """``(exhausted, batch)``: the next batch, or ``(True, ())`` at the end."""
     try:
-        return True, await batches.__anext__()
+        return False, await batches.__anext__()
     except StopAsyncIteration:
-        return False, ()
+        return True, ()
 
 
 def bind_lifetime(

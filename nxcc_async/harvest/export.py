@@ -8,6 +8,7 @@ and resumes right after the last committed window: every call lands exactly once
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Mapping
@@ -83,12 +84,13 @@ async def export(
     written = 0
     with open_sink(out, format, resume=resume_at, overwrite=overwrite) as sink:
         last_save = time.monotonic()
-        async for batch in harvester.batches():
-            sink.write(batch)
-            written += len(batch)
-            if store is not None and time.monotonic() - last_save >= checkpoint_every:
-                store.save({**harvester.state(), "sink": sink.commit()})
-                last_save = time.monotonic()
+        async with contextlib.aclosing(harvester.batches()) as batches:
+            async for batch in batches:
+                sink.write(batch)
+                written += len(batch)
+                if store is not None and time.monotonic() - last_save >= checkpoint_every:
+                    store.save({**harvester.state(), "sink": sink.commit()})
+                    last_save = time.monotonic()
         position = sink.commit()
         if store is not None:
             store.save({**harvester.state(), "sink": position})

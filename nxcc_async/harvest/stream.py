@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import AsyncGenerator, Mapping
@@ -53,10 +54,11 @@ async def _checkpointed(
     harvester: Harvester, store: CheckpointFile | None, every: float
 ) -> AsyncGenerator[list[CallRecord], None]:
     last_save = time.monotonic()
-    async for batch in harvester.batches():
-        yield batch
-        if store is not None and time.monotonic() - last_save >= every:
-            store.save(harvester.state())
-            last_save = time.monotonic()
+    async with contextlib.aclosing(harvester.batches()) as batches:
+        async for batch in batches:
+            yield batch
+            if store is not None and time.monotonic() - last_save >= every:
+                store.save(harvester.state())
+                last_save = time.monotonic()
     if store is not None:
         store.save(harvester.state())

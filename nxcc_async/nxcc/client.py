@@ -3,6 +3,7 @@ mirrors it through a blocking portal."""
 
 from __future__ import annotations
 
+import ssl as ssl_module
 import time
 from collections.abc import Callable
 from types import TracebackType
@@ -34,7 +35,8 @@ class AsyncNXCC:
     ``agents``, ``queues``, ``cdrs``, ``tasks``, ``numbers``. Every call is throttled by
     ``max_concurrency`` (requests in flight) and ``rate_limit`` (requests per second, ``None`` =
     uncapped), retried on transient failures up to ``max_retries`` times, re-signed each attempt.
-    A ``session`` passed in is borrowed and never closed.
+    TLS is verified; ``ssl`` takes a CA bundle path or an ``ssl.SSLContext`` for private
+    certificates. A ``session`` passed in is borrowed and never closed.
     """
 
     def __init__(
@@ -51,6 +53,7 @@ class AsyncNXCC:
         timeout: float = 30.0,
         max_retries: int = 3,
         retry: RetryPolicy | None = None,
+        ssl: ssl_module.SSLContext | str | bool | None = None,
         session: aiohttp.ClientSession | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -69,7 +72,7 @@ class AsyncNXCC:
         policy = retry if retry is not None else RetryPolicy(max_retries=max_retries)
         self.throttle = Throttle(max_concurrency, rate_limit)
         self._requester = Requester(
-            Transport(timeout=timeout, session=session), self.throttle, policy
+            Transport(timeout=timeout, session=session, ssl=ssl), self.throttle, policy
         )
         self.agents = AgentsAPI(self)
         self.queues = QueuesAPI(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl as ssl_module
 import time
 from collections.abc import Callable
 from types import TracebackType
@@ -37,6 +38,7 @@ class NXCC:
         timeout: float = 30.0,
         max_retries: int = 3,
         retry: RetryPolicy | None = None,
+        ssl: ssl_module.SSLContext | str | bool | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         client = AsyncNXCC(
@@ -51,6 +53,7 @@ class NXCC:
             timeout=timeout,
             max_retries=max_retries,
             retry=retry,
+            ssl=ssl,
             clock=clock,
         )
         self._portal = Portal()

@@ -1,0 +1,87 @@
+"""``python -m nxcc_async.emulator``: serve the emulator until Ctrl-C.
+
+Prints the base URL and the demo credentials it was started with (they are demo values).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from collections.abc import Sequence
+
+from nxcc_async.emulator.config import Faults, Latency, RateLimit
+from nxcc_async.emulator.server import DEFAULT_CEC_ACCESS_KEY, DEFAULT_CEC_SECRET_KEY, Emulator
+
+
+def _latency(text: str) -> Latency:
+    if "," in text:
+        low, high = text.split(",", 1)
+        return (float(low), float(high))
+    return float(text)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    p = argparse.ArgumentParser(prog="python -m nxcc_async.emulator", description=__doc__)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--access-key", default="ak")
+    p.add_argument("--access-secret", default="sk")
+    p.add_argument("--tenant-id", type=int, default=144)
+    p.add_argument("--cec-access-key", default=DEFAULT_CEC_ACCESS_KEY)
+    p.add_argument("--cec-secret-key", default=DEFAULT_CEC_SECRET_KEY)
+    p.add_argument("--cdrs-per-day", type=int, default=1000)
+    p.add_argument("--agents", type=int, default=240)
+    p.add_argument("--latency", type=_latency, default=0.0, help="seconds, or MIN,MAX")
+    p.add_argument("--rate-limit", type=int, default=None, help="requests per second (429 above)")
+    for kind in ("code88", "code99", "http5xx", "drop", "slow"):
+        p.add_argument(f"--fault-{kind}", type=float, default=0.0, help="share of valid requests")
+    return p.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Run until cancelled."""
+    faults = Faults(
+        code88=args.fault_code88,
+        code99=args.fault_code99,
+        http5xx=args.fault_http5xx,
+        drop=args.fault_drop,
+        slow=args.fault_slow,
+    )
+    async with Emulator(
+        host=args.host,
+        port=args.port,
+        seed=args.seed,
+        access_key=args.access_key,
+        access_secret=args.access_secret,
+        tenant_id=args.tenant_id,
+        cec_access_key=args.cec_access_key,
+        cec_secret_key=args.cec_secret_key,
+        cdrs_per_day=args.cdrs_per_day,
+        n_agents=args.agents,
+        latency=args.latency,
+        rate_limit=RateLimit(args.rate_limit) if args.rate_limit else None,
+        faults=faults,
+    ) as emu:
+        print(f"NXCC/CEC emulator listening on {emu.base_url}")
+        print(f"  NXCC: NXCC_BASE_URL={emu.base_url} NXCC_ACCESS_KEY={args.access_key} ", end="")
+        print(f"NXCC_ACCESS_SECRET={args.access_secret} NXCC_TENANT_ID={args.tenant_id}")
+        print(f"  CEC:  base_url={emu.base_url} access_key={args.cec_access_key} ", end="")
+        print(f"secret_key={args.cec_secret_key}")
+        print("Press Ctrl-C to stop.", flush=True)
+        await asyncio.Event().wait()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point."""
+    args = parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""``Emulator``: the NXCC + CEC emulator served on a local port, in this loop or in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from nxcc_async.emulator.cec import CECService
+from nxcc_async.emulator.config import Faults, Latency, RateLimit
+from nxcc_async.emulator.data import EmulatorData
+from nxcc_async.emulator.endpoints import Endpoints
+from nxcc_async.emulator.middleware import CONTROLS, Controls, make_middleware
+from nxcc_async.emulator.nxcc_app import NXCCService
+from nxcc_async.emulator.stats import Stats
+
+DEFAULT_CEC_ACCESS_KEY = "cec-ak"
+DEFAULT_CEC_SECRET_KEY = "cec-sk"
+
+
+class Emulator:
+    """A local server of the NXCC OpenAPI and the CEC monitoring API.
+
+    ``async with Emulator(...) as emu`` serves on ``emu.base_url`` until the block ends;
+    ``with Emulator.in_thread(...) as emu`` does the same from blocking code. The knobs
+    ``latency``, ``rate_limit`` and ``faults`` can be replaced while it runs; ``stats`` counts
+    requests; ``data`` is the ground truth (agents, groups, CDRs).
+    """
+
+    def __init__(
+        self,
+        *,
+        access_key: str = "ak",
+        access_secret: str = "sk",
+        tenant_id: int = 144,
+        seed: int = 7,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        cdrs_per_day: int = 1000,
+        n_agents: int = 240,
+        n_groups: int = 8,
+        latency: Latency = 0.0,
+        rate_limit: RateLimit | int | None = None,
+        faults: Faults | None = None,
+        cec_access_key: str = DEFAULT_CEC_ACCESS_KEY,
+        cec_secret_key: str = DEFAULT_CEC_SECRET_KEY,
+        cache_records: int = 50_000,
+    ) -> None:
+        self.access_key = access_key
+        self.tenant_id = tenant_id
+        self.seed = seed
+        self.host = host
+        self.port = port
+        self.cec_access_key = cec_access_key
+        self.data = EmulatorData(
+            seed=seed,
+            tenant_id=tenant_id,
+            n_agents=n_agents,
+            n_groups=n_groups,
+            cdrs_per_day=cdrs_per_day,
+            cache_records=cache_records,
+        )
+        self._controls = Controls(latency=latency, faults=faults, seed=seed)
+        self.rate_limit = rate_limit
+        self.nxcc = NXCCService(
+            Endpoints(self.data), access_key=access_key, access_secret=access_secret
+        )
+        self.cec = CECService(access_key=cec_access_key, secret_key=cec_secret_key, seed=seed)
+        self._runner: web.AppRunner | None = None
+
+    def __repr__(self) -> str:
+        where = self.base_url if self._runner else "not started"
+        return f"Emulator(access_key={self.access_key!r}, tenant_id={self.tenant_id}, {where})"
+
+    # -- knobs and counters ------------------------------------------------------------------------
+
+    @property
+    def latency(self) -> Latency:
+        """Seconds added to every request: a number, or a ``(min, max)`` range."""
+        return self._controls.latency
+
+    @latency.setter
+    def latency(self, value: Latency) -> None:
+        self._controls.latency = value
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The request-rate cap (an int sets ``RateLimit(per_second=n)``), or ``None``."""
+        return self._controls.rate_limit
+
+    @rate_limit.setter
+    def rate_limit(self, value: RateLimit | int | None) -> None:
+        self._controls.rate_limit = RateLimit(value) if isinstance(value, int) else value
+
+    @property
+    def faults(self) -> Faults:
+        """The injected faults (``Faults()`` for none)."""
+        return self._controls.faults
+
+    @faults.setter
+    def faults(self, value: Faults | None) -> None:
+        self._controls.faults = value or Faults()
+
+    @property
+    def stats(self) -> Stats:
+        """Live request counters."""
+        return self._controls.stats
+
+    def reset_stats(self) -> None:
+        """Zero the counters (requests in flight stay counted)."""
+        self._controls.stats.reset()
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port`` of the running server."""
+        if self._runner is None:
+            raise RuntimeError("the emulator is not running")
+        return f"http://{self.host}:{self.port}"
+
+    def make_app(self) -> web.Application:
+        """A fresh ``aiohttp.web.Application`` serving both vendors through the middleware."""
+        app = web.Application(middlewares=[make_middleware(self._controls)])
+        app[CONTROLS] = self._controls
+        self.nxcc.add_routes(app)
+        self.cec.add_routes(app)
+        return app
+
+    async def start(self) -> None:
+        """Bind and serve (``port=0`` picks a free port, then ``self.port`` holds it)."""
+        if self._runner is not None:
+            raise RuntimeError("the emulator is already running")
+        runner = web.AppRunner(
+            self.make_app(), access_log=None, handle_signals=False, shutdown_timeout=0.5
+        )
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self.host, self.port)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self.port = runner.addresses[0][1]
+        self._runner = runner
+
+    async def aclose(self) -> None:
+        """Stop serving and close every connection."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> Emulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    @classmethod
+    @contextlib.contextmanager
+    def in_thread(cls, **kwargs: Any) -> Iterator[Emulator]:
+        """Run an emulator on its own event loop in a daemon thread, for blocking code.
+
+        Takes the constructor's arguments. Knobs may be changed from the calling thread.
+        """
+        emulator = cls(**kwargs)
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=_serve, args=(loop,), name="nxcc-emulator", daemon=True)
+        thread.start()
+        try:
+            asyncio.run_coroutine_threadsafe(emulator.start(), loop).result()
+            yield emulator
+        finally:
+            try:
+                if emulator._runner is not None:
+                    asyncio.run_coroutine_threadsafe(emulator.aclose(), loop).result()
+            finally:
+                loop.call_soon_threadsafe(loop.stop)
+                thread.join()
+                loop.close()
+
+
+def _serve(loop: asyncio.AbstractEventLoop) -> None:
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_forever()
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())

@@ -1,0 +1,173 @@
+"""The sink contract shared by every export format, and :func:`open_sink`.
+
+A harvester writes each completed window with :meth:`Sink.write`, then calls
+:meth:`Sink.commit` (everything written so far is durable) and saves the returned position in its
+checkpoint. Reopening with ``resume=position`` drops whatever was written after that position (a
+partial window, a torn line) and appends from there, so output is exactly-once across crashes.
+"""
+
+from __future__ import annotations
+
+import abc
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, ClassVar, TypeAlias
+
+from nxcc_async.nxcc.records import CallRecord
+
+SinkPosition: TypeAlias = dict[str, Any]
+"""A JSON-serialisable commit position, e.g. ``{"format": "jsonl", "offset": 1234, "rows": 9}``."""
+
+FORMATS: tuple[str, ...] = ("jsonl", "csv", "sqlite", "parquet")
+
+_EXTENSIONS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".sqlite": "sqlite",
+    ".sqlite3": "sqlite",
+    ".db": "sqlite",
+    ".parquet": "parquet",
+}
+
+
+class Sink(abc.ABC):
+    """Where harvested records go. Use as a context manager; ``close()`` commits first.
+
+    Calls block (file or database I/O): from asyncio, run them in a worker thread. A sink is not
+    thread-safe; use it from one thread at a time. No cleanup happens in ``__del__``.
+    """
+
+    format: ClassVar[str]
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows = 0  # records written so far, including resumed ones
+        self._closed = False
+
+    @abc.abstractmethod
+    def write(self, records: Sequence[CallRecord]) -> None:
+        """Append ``records`` (may be buffered until :meth:`commit`)."""
+
+    @abc.abstractmethod
+    def commit(self) -> SinkPosition:
+        """Make everything written durable and return the position to checkpoint."""
+
+    @abc.abstractmethod
+    def _release(self) -> None:
+        """Close files and connections without committing."""
+
+    def close(self) -> None:
+        """Commit and release resources. Idempotent."""
+        if self._closed:
+            return
+        try:
+            self.commit()
+        finally:
+            self._closed = True
+            self._release()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ValueError(f"{self.format} sink {self.path} is closed")
+
+    def _check_position(self, position: SinkPosition, *keys: str) -> None:
+        """Refuse a position of another format or with missing/negative counters."""
+        if (
+            not isinstance(position, dict)
+            or position.get("format") != self.format
+            or not all(
+                isinstance(position.get(k), int) and position[k] >= 0 for k in ("rows", *keys)
+            )
+        ):
+            raise ValueError(
+                f"resume position {position!r} is not a {self.format} position for {self.path}"
+            )
+
+    def __enter__(self) -> Sink:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {str(self.path)!r} rows={self.rows}>"
+
+
+def refuse_existing(path: Path, what: str = "output") -> None:
+    """Raise ``FileExistsError`` for an existing non-empty output (``overwrite=False``)."""
+    raise FileExistsError(
+        f"{what} {str(path)!r} already exists and is not empty; pass overwrite=True to replace "
+        f"it, or resume=<checkpointed position> to continue it"
+    )
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename/creation in directory ``path`` durable (a no-op where unsupported)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def format_for(path: str | os.PathLike[str], format: str | None = None) -> str:
+    """The sink format for ``path``: ``format`` if given, else from the file extension."""
+    if format is not None:
+        name = format.lower().lstrip(".")
+        name = _EXTENSIONS.get(f".{name}", name)
+        if name not in FORMATS:
+            raise ValueError(f"unknown sink format {format!r}; choose one of {', '.join(FORMATS)}")
+        return name
+    suffix = Path(path).suffix.lower()
+    if suffix not in _EXTENSIONS:
+        known = ", ".join(sorted(_EXTENSIONS))
+        raise ValueError(
+            f"cannot tell the output format of {str(path)!r} from its extension {suffix!r}; "
+            f"use one of {known} or pass format= ({', '.join(FORMATS)})"
+        )
+    return _EXTENSIONS[suffix]
+
+
+def open_sink(
+    path: str | os.PathLike[str],
+    format: str | None = None,
+    *,
+    resume: SinkPosition | None = None,
+    overwrite: bool = False,
+) -> Sink:
+    """Open a sink for ``path``, by ``format`` or the file extension.
+
+    Without ``resume`` a fresh output is started; an existing non-empty one is refused
+    (``FileExistsError``) unless ``overwrite=True``. With ``resume`` (a position from
+    :meth:`Sink.commit`), anything written after it is dropped and writing continues.
+    """
+    name = format_for(path, format)
+    target = Path(path)
+    if name == "jsonl":
+        from nxcc_async.harvest.sinks.jsonl import JsonlSink
+
+        return JsonlSink(target, resume=resume, overwrite=overwrite)
+    if name == "csv":
+        from nxcc_async.harvest.sinks.csv import CsvSink
+
+        return CsvSink(target, resume=resume, overwrite=overwrite)
+    if name == "sqlite":
+        from nxcc_async.harvest.sinks.sqlite import SqliteSink
+
+        return SqliteSink(target, resume=resume, overwrite=overwrite)
+    from nxcc_async.harvest.sinks.parquet import ParquetSink
+
+    return ParquetSink(target, resume=resume, overwrite=overwrite)

@@ -1,0 +1,151 @@
+"""The blocking facade's lifecycle: early exits, wrong threads, closing, Ctrl-C, exit backstop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from nxcc_async import NXCC, SignatureError
+from nxcc_async.emulator import Emulator
+from tests.conftest import FAST_RETRY
+
+AK, SK = "life-ak", "life-secret"
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator.in_thread(access_key=AK, access_secret=SK, tenant_id=144, seed=3) as emu:
+        yield emu
+
+
+def client(emu: Emulator, **kwargs: object) -> NXCC:
+    settings: dict[str, object] = {
+        "access_key": AK,
+        "access_secret": SK,
+        "base_url": emu.base_url,
+        "tenant_id": 144,
+        "retry": FAST_RETRY,
+    }
+    settings.update(kwargs)
+    return NXCC(**settings)  # type: ignore[arg-type]
+
+
+async def _other_tasks() -> int:
+    return len([t for t in asyncio.all_tasks() if t is not asyncio.current_task()])
+
+
+def test_breaking_out_of_an_iterator_closes_it(emulator: Emulator) -> None:
+    with client(emulator) as c:
+        baseline = c._portal.call(_other_tasks)
+        for _agent in c.agents.iter(page_size=10):
+            break
+        assert c._portal.call(_other_tasks) == baseline
+        for _cdr in c.cdrs.harvest(1_735_689_600, 1_735_689_600 + 86_400 * 3):
+            break
+        assert c._portal.call(_other_tasks) == baseline
+
+
+def test_iterators_cross_the_portal_once_per_page(emulator: Emulator) -> None:
+    with client(emulator) as c:
+        crossings = 0
+        real_call = c._portal.call
+
+        def counting_call(fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            nonlocal crossings
+            crossings += 1
+            return real_call(fn, *args, **kwargs)
+
+        c._portal.call = counting_call  # type: ignore[method-assign]
+        agents = list(c.agents.iter(page_size=50))
+        pages = -(-len(emulator.data.agents) // 50)
+        assert len(agents) == len(emulator.data.agents)
+        assert crossings == pages + 1  # one per page, one to learn the stream ended
+
+
+def test_calling_from_the_portal_thread_is_a_clear_error(emulator: Emulator) -> None:
+    with client(emulator) as c:
+
+        async def nested() -> None:
+            c.agents.page()
+
+        with pytest.raises(RuntimeError, match="own event-loop thread"):
+            c._portal.call(nested)
+
+
+def test_errors_cross_unchanged_and_hold_no_secret(emulator: Emulator) -> None:
+    with (
+        client(emulator, access_secret="not-the-secret") as c,
+        pytest.raises(SignatureError) as info,
+    ):
+        c.agents.page()
+    assert info.value.code == 1003
+    assert "not-the-secret" not in str(info.value)
+
+
+def test_close_is_idempotent_and_final(emulator: Emulator) -> None:
+    c = client(emulator)
+    assert c.agents.page(1, 5).total == len(emulator.data.agents)
+    c.close()
+    c.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        c.agents.page()
+
+
+def test_works_inside_a_running_event_loop(emulator: Emulator) -> None:
+    async def main() -> int:
+        with client(emulator) as c:
+            return len(c.agents.list())
+
+    assert asyncio.run(main()) == len(emulator.data.agents)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_interrupts_a_blocking_call(emulator: Emulator) -> None:
+    emulator.latency = 3.0
+    try:
+        with client(emulator) as c:
+            timer = threading.Timer(
+                0.3, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT)
+            )
+            timer.start()
+            started = time.monotonic()
+            with pytest.raises(KeyboardInterrupt):
+                c.agents.page()
+            assert time.monotonic() - started < 2.0
+            timer.join()
+    finally:
+        emulator.latency = 0.0
+
+
+def test_an_unclosed_client_is_closed_quietly_at_exit(emulator: Emulator) -> None:
+    script = textwrap.dedent(
+        f"""
+        import warnings
+        warnings.simplefilter("error")
+        from nxcc_async import NXCC
+        client = NXCC(access_key={AK!r}, access_secret={SK!r}, base_url={emulator.base_url!r},
+                      tenant_id=144)
+        print(client.agents.page(1, 3).total)
+        """
+    )
+    env = {**os.environ, "PYTHONWARNINGS": "error"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(len(emulator.data.agents))
+    assert done.stderr == ""
