@@ -1,0 +1,1 @@
+"""Shared machinery: transport, throttle, retries, errors, records converter, portal."""

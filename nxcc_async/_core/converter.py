@@ -9,7 +9,7 @@ error, and put back when the record is converted to the vendor shape.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Optional, TypeVar
 
 import attrs
 import cattrs
@@ -53,6 +53,10 @@ def extra_field() -> Any:
     return attrs.field(factory=dict, hash=False, repr=False, metadata={"extra": True})
 
 
+def _identity(value: Any) -> Any:
+    return value
+
+
 def _lenient_int(value: Any, _: type) -> int:
     if value is None or value == "":
         return 0
@@ -70,14 +74,29 @@ def _lenient_float(value: Any, _: type) -> float:
 
 
 def _lenient_str(value: Any, _: type) -> str:
-    return "" if value is None else str(value)
+    return value if type(value) is str else ("" if value is None else str(value))
 
 
-converter = cattrs.Converter()
+def _optional_str(value: Any, _: type) -> str | None:
+    return value if value is None or type(value) is str else str(value)
+
+
+def _optional_bool(value: Any, _: type) -> bool | None:
+    return None if value is None else _lenient_bool(value, bool)
+
+
+# detailed_validation off: records are built from trusted-shape vendor JSON on the hot path of
+# bulk harvesting, and the per-field error bookkeeping would cost about a third of the time.
+converter = cattrs.Converter(detailed_validation=False)
 converter.register_structure_hook(int, _lenient_int)
 converter.register_structure_hook(bool, _lenient_bool)
 converter.register_structure_hook(float, _lenient_float)
 converter.register_structure_hook(str, _lenient_str)
+for _optional, _load in ((str, _optional_str), (bool, _optional_bool)):
+    # both spellings: typing.Optional[X] and the X | None that annotations evaluate to
+    for _type in (Optional[_optional], _optional | None):  # noqa: UP045
+        converter.register_structure_hook(_type, _load)
+        converter.register_unstructure_hook(_type, _identity)
 
 
 def _ignore_type(fn: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:

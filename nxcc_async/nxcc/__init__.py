@@ -1,0 +1,1 @@
+"""The NXCC call-center OpenAPI: signing, endpoints, records, ``AsyncNXCC`` and ``NXCC``."""
