@@ -19,7 +19,9 @@ AK, SK, TENANT = "scenario-ak", "scenario-secret", 144
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:
-    with Emulator.in_thread(access_key=AK, access_secret=SK, tenant_id=TENANT, seed=11) as emu:
+    with Emulator.in_thread(
+        access_key=AK, access_secret=SK, tenant_id=TENANT, seed=11, n_agents=450
+    ) as emu:
         yield emu
 
 
