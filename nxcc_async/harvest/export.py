@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from nxcc_async.harvest.checkpoint import CheckpointFile
-from nxcc_async.harvest.harvester import Harvester, HarvestProgress, ProgressCallback
+from nxcc_async.harvest.harvester import HarvestProgress, ProgressCallback
 from nxcc_async.harvest.sinks import open_sink
+from nxcc_async.harvest.stream import resume_or_start
 from nxcc_async.nxcc import endpoints as ep
 
 if TYPE_CHECKING:
@@ -57,9 +57,16 @@ async def export(
     """Harvest ``[start, end)`` (Unix seconds) into ``out`` (format from ``format`` or the file
     extension: jsonl, csv, sqlite, parquet). With ``checkpoint``, a rerun resumes."""
     filters = dict(filters or {})
-    store = CheckpointFile(checkpoint) if checkpoint is not None else None
-    probe = Harvester(client, start, end, filters=filters, page_size=page_size, window=window)
-    state = store.load(expect_fingerprint=probe.fingerprint) if store is not None else None
+    harvester, store, state = resume_or_start(
+        client,
+        start,
+        end,
+        filters,
+        checkpoint=checkpoint,
+        page_size=page_size,
+        window=window,
+        on_progress=on_progress,
+    )
     if state is not None and state.get("done"):
         return ExportResult(
             path=Path(out),
@@ -70,16 +77,6 @@ async def export(
             already_complete=True,
             progress=None,
         )
-    harvester = Harvester(
-        client,
-        start,
-        end,
-        filters=filters,
-        page_size=page_size,
-        window=window,
-        resume=state,
-        on_progress=on_progress,
-    )
     resume_at = state.get("sink") if state is not None else None
     written = 0
     with open_sink(out, format, resume=resume_at, overwrite=overwrite) as sink:

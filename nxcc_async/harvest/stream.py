@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from nxcc_async._core.pagination import ItemStream
 from nxcc_async.harvest.checkpoint import CheckpointFile
-from nxcc_async.harvest.harvester import Harvester, ProgressCallback
+from nxcc_async.harvest.harvester import Harvester, ProgressCallback, fingerprint
 from nxcc_async.nxcc.records import CallRecord
 
 if TYPE_CHECKING:
@@ -34,9 +34,37 @@ def harvest_stream(
     The checkpoint is saved when the consumer comes back for more after a window, at most every
     ``checkpoint_every`` seconds and at the end: a rerun never yields a call the consumer had
     already taken before that save, and never misses one."""
-    probe = Harvester(client, start, end, filters=filters, page_size=page_size, window=window)
+    harvester, store, _ = resume_or_start(
+        client,
+        start,
+        end,
+        filters,
+        checkpoint=checkpoint,
+        page_size=page_size,
+        window=window,
+        on_progress=on_progress,
+    )
+    return ItemStream(_checkpointed(harvester, store, checkpoint_every))
+
+
+def resume_or_start(
+    client: AsyncNXCC,
+    start: int,
+    end: int,
+    filters: Mapping[str, Any],
+    *,
+    checkpoint: str | os.PathLike[str] | None,
+    page_size: int,
+    window: int,
+    on_progress: ProgressCallback | None,
+) -> tuple[Harvester, CheckpointFile | None, dict[str, Any] | None]:
+    """A harvester resumed from ``checkpoint``'s saved state (when it holds one for these same
+    arguments; another run's checkpoint raises ``CheckpointMismatch``), the checkpoint file,
+    and the state it was resumed from."""
     store = CheckpointFile(checkpoint) if checkpoint is not None else None
-    state = store.load(expect_fingerprint=probe.fingerprint) if store is not None else None
+    state = None
+    if store is not None:
+        state = store.load(expect_fingerprint=fingerprint(client, start, end, filters))
     harvester = Harvester(
         client,
         start,
@@ -47,7 +75,7 @@ def harvest_stream(
         resume=state,
         on_progress=on_progress,
     )
-    return ItemStream(_checkpointed(harvester, store, checkpoint_every))
+    return harvester, store, state
 
 
 async def _checkpointed(
