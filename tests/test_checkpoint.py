@@ -100,3 +100,13 @@ def test_delete(tmp_path: Path) -> None:
     ckpt.delete()
     ckpt.delete()
     assert ckpt.load() is None
+
+
+def test_a_second_run_on_a_held_checkpoint_is_refused(tmp_path: Path) -> None:
+    from nxcc_async.harvest.checkpoint import CheckpointInUse
+
+    first, second = CheckpointFile(tmp_path / "run.ckpt"), CheckpointFile(tmp_path / "run.ckpt")
+    with first.lock(), pytest.raises(CheckpointInUse, match="in use by another run"), second.lock():
+        pass
+    with second.lock():  # released: the next run may take it
+        pass

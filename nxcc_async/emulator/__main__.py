@@ -22,9 +22,11 @@ def _latency(text: str) -> Latency:
     return float(text)
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The command line."""
-    p = argparse.ArgumentParser(prog="python -m nxcc_async.emulator", description=__doc__)
+def build_parser(
+    prog: str = "python -m nxcc_async.emulator", *, add_help: bool = True
+) -> argparse.ArgumentParser:
+    """The command-line parser (also the parent of ``nxcc emulator``)."""
+    p = argparse.ArgumentParser(prog=prog, description=__doc__, add_help=add_help)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080, help="0 picks a free port")
     p.add_argument("--seed", type=int, default=7)
@@ -39,7 +41,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rate-limit", type=int, default=None, help="requests per second (429 above)")
     for kind in ("code88", "code99", "http5xx", "drop", "slow"):
         p.add_argument(f"--fault-{kind}", type=float, default=0.0, help="share of valid requests")
-    return p.parse_args(argv)
+    return p
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line."""
+    return build_parser().parse_args(argv)
 
 
 async def serve(args: argparse.Namespace) -> None:

@@ -7,14 +7,20 @@ checkpoint is never applied to a different run. Keys that look like credentials 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 from nxcc_async.harvest.sinks.base import fsync_dir
 
@@ -32,6 +38,10 @@ class CheckpointCorrupt(CheckpointError):
 
 class CheckpointMismatch(CheckpointError):
     """The checkpoint was written by a run with different arguments."""
+
+
+class CheckpointInUse(CheckpointError):
+    """Another run holds the checkpoint right now."""
 
 
 def _check_no_secrets(value: Any, where: str = "state") -> None:
@@ -109,6 +119,29 @@ class CheckpointFile:
             Path(temp).unlink(missing_ok=True)
             raise
         fsync_dir(directory)
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold ``<path>.lock`` for one run: a second run on the same checkpoint is refused
+        with :class:`CheckpointInUse` instead of interleaving with the first. (POSIX
+        ``flock``; elsewhere no lock is taken.) The empty lock file is left in place: deleting
+        it would let a third run slip in between."""
+        if fcntl is None:  # pragma: no cover - Windows
+            yield
+            return
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "a+b") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise CheckpointInUse(
+                    f"checkpoint {str(self.path)!r} is in use by another run; wait for it to "
+                    "finish or stop it before resuming"
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def delete(self) -> None:
         """Remove the checkpoint (after a completed run)."""

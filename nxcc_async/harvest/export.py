@@ -8,6 +8,7 @@ and resumes right after the last committed window: every call lands exactly once
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import time
@@ -79,16 +80,19 @@ async def export(
         )
     resume_at = state.get("sink") if state is not None else None
     written = 0
-    with open_sink(out, format, resume=resume_at, overwrite=overwrite) as sink:
+    locked = store.lock() if store is not None else contextlib.nullcontext()
+    with locked, open_sink(out, format, resume=resume_at, overwrite=overwrite) as sink:
         last_save = time.monotonic()
         async with contextlib.aclosing(harvester.batches()) as batches:
             async for batch in batches:
-                sink.write(batch)
+                # file and database I/O in a worker thread: the loop keeps fetching meanwhile
+                await asyncio.to_thread(sink.write, batch)
                 written += len(batch)
                 if store is not None and time.monotonic() - last_save >= checkpoint_every:
-                    store.save({**harvester.state(), "sink": sink.commit()})
+                    position = await asyncio.to_thread(sink.commit)
+                    store.save({**harvester.state(), "sink": position})
                     last_save = time.monotonic()
-        position = sink.commit()
+        position = await asyncio.to_thread(sink.commit)
         if store is not None:
             store.save({**harvester.state(), "sink": position})
         return ExportResult(

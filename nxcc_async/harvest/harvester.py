@@ -50,6 +50,9 @@ class HarvestProgress:
     end: int
     done_until: int
     elapsed: float
+    #: rows and the first second not done when this run resumed (0 and ``start`` on a fresh run)
+    resumed_rows: int = 0
+    resumed_until: int | None = None
 
     @property
     def fraction(self) -> float:
@@ -59,16 +62,18 @@ class HarvestProgress:
 
     @property
     def rows_per_second(self) -> float:
-        """Rows yielded per second of this run."""
-        return self.rows / self.elapsed if self.elapsed > 0 else 0.0
+        """Rows handed out per second by this run (rows of an earlier run not counted)."""
+        return (self.rows - self.resumed_rows) / self.elapsed if self.elapsed > 0 else 0.0
 
     @property
     def eta(self) -> float | None:
-        """Seconds left at the pace so far (``None`` before there is a pace)."""
-        fraction = self.fraction
-        if fraction <= 0 or self.elapsed <= 0:
+        """Seconds left at this run's pace (``None`` before there is a pace)."""
+        span = self.end - self.start
+        first = self.start if self.resumed_until is None else self.resumed_until
+        done_here = (self.done_until - first) / span if span > 0 else 1.0
+        if done_here <= 0 or self.elapsed <= 0:
             return None
-        return self.elapsed * (1 - fraction) / fraction
+        return self.elapsed * (1 - self.fraction) / done_here
 
 
 ProgressCallback = Callable[[HarvestProgress], None]
@@ -133,6 +138,8 @@ class Harvester:
             self._planner.observe(Window(-1, 0, 1), 0)  # seed the estimate, then set it
             self._planner._rate = float(rate)
         self._ahead = 2 * client.max_concurrency
+        self._resumed_rows = self._rows
+        self._resumed_until = self._done_until
         self._started = time.monotonic()
 
     @property
@@ -165,6 +172,8 @@ class Harvester:
             end=self._end,
             done_until=self._done_until,
             elapsed=time.monotonic() - self._started,
+            resumed_rows=self._resumed_rows,
+            resumed_until=self._resumed_until,
         )
 
     async def batches(self) -> AsyncGenerator[list[CallRecord], None]:
@@ -201,7 +210,7 @@ class Harvester:
             except NXCCError as exc:
                 raise HarvestError(
                     f"{window} (request {low}..{high}), page {number} kept failing: {exc}. "
-                    "Windows before it are complete; rerun with the same checkpoint to resume."
+                    "The windows before it are complete: with a checkpoint, a rerun resumes."
                 ) from exc
             page = ep.parse_cdr_page(envelope, number, self._page_size)
             records.extend(page.items)

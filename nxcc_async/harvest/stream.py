@@ -81,12 +81,13 @@ def resume_or_start(
 async def _checkpointed(
     harvester: Harvester, store: CheckpointFile | None, every: float
 ) -> AsyncGenerator[list[CallRecord], None]:
-    last_save = time.monotonic()
-    async with contextlib.aclosing(harvester.batches()) as batches:
-        async for batch in batches:
-            yield batch
-            if store is not None and time.monotonic() - last_save >= every:
-                store.save(harvester.state())
-                last_save = time.monotonic()
-    if store is not None:
-        store.save(harvester.state())
+    with store.lock() if store is not None else contextlib.nullcontext():
+        last_save = time.monotonic()
+        async with contextlib.aclosing(harvester.batches()) as batches:
+            async for batch in batches:
+                yield batch
+                if store is not None and time.monotonic() - last_save >= every:
+                    store.save(harvester.state())
+                    last_save = time.monotonic()
+        if store is not None:
+            store.save(harvester.state())

@@ -1,0 +1,134 @@
+"""``nxcc cdrs export``: harvest a period of CDRs into a file, resumable with a checkpoint."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from nxcc_async.cli import progress, times
+from nxcc_async.cli.errors import UsageError
+from nxcc_async.cli.settings import add_connection_options, make_client
+from nxcc_async.harvest.checkpoint import CheckpointFile
+from nxcc_async.harvest.export import ExportResult, export
+from nxcc_async.harvest.sinks import FORMATS, format_for
+from nxcc_async.nxcc import endpoints as ep
+
+
+def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``cdrs export``."""
+    group = sub.add_parser("cdrs", help="call detail records", parents=[common])
+    cmds = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = cmds.add_parser(
+        "export",
+        parents=[common],
+        help="export the CDRs of a period to a file",
+        description="Export every CDR that started in [--start, --end) to --out.",
+    )
+    add_time_options(p)
+    flt = p.add_argument_group("filters")
+    answered = flt.add_mutually_exclusive_group()
+    answered.add_argument("--answered", dest="answered", action="store_true", default=None)
+    answered.add_argument("--unanswered", dest="answered", action="store_false")
+    flt.add_argument("--direction", choices=("inbound", "outbound", "aicc"))
+    flt.add_argument("--agent", metavar="NAME", help="the agent's userName")
+    flt.add_argument("--caller", metavar="NUMBER")
+    flt.add_argument("--callee", metavar="NUMBER")
+    p.add_argument("--out", required=True, metavar="FILE", help="output file")
+    p.add_argument("--format", choices=FORMATS, help="default: from the --out extension")
+    p.add_argument("--checkpoint", metavar="FILE", help="resume file (a rerun continues)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output")
+    add_progress_option(p)
+    add_connection_options(p)
+    p.set_defaults(run=run_export)
+
+
+def add_time_options(p: argparse.ArgumentParser) -> None:
+    """``--start``, ``--end`` and ``--tz``."""
+    p.add_argument("--start", required=True, help="ISO-8601 with offset, YYYY-MM-DD, or Unix s")
+    p.add_argument("--end", required=True, help="exclusive; same forms as --start")
+    p.add_argument("--tz", metavar="AREA/CITY", help="zone of times given without an offset")
+
+
+def add_progress_option(p: argparse.ArgumentParser) -> None:
+    """``--progress auto|bar|log|off``."""
+    p.add_argument(
+        "--progress",
+        choices=progress.MODES,
+        default="auto",
+        help="bar on a terminal, log lines elsewhere (auto)",
+    )
+
+
+def summary(result: ExportResult, elapsed: float) -> str:
+    """The line printed when an export ends."""
+    rate = result.rows_written / elapsed if elapsed > 0 else 0.0
+    return (
+        f"wrote {result.rows_written:,} rows ({result.rows_total:,} in the output) "
+        f"in {elapsed:.1f} s, {rate:,.0f} rows/s -> {result.path}"
+    )
+
+
+def _announce_resume(checkpoint: str | None) -> None:
+    if checkpoint is None:
+        return
+    state = CheckpointFile(checkpoint).load()
+    if state is not None and not state.get("done"):
+        until = times.iso(int(state.get("done_until", 0)))
+        print(
+            f"nxcc: resuming from {checkpoint} ({int(state.get('rows', 0)):,} rows, "
+            f"done until {until})",
+            file=sys.stderr,
+        )
+
+
+async def run_export(args: argparse.Namespace) -> int:
+    """Run ``nxcc cdrs export``."""
+    start, end = times.parse_range(args.start, args.end, args.tz)
+    filters = ep.cdr_filters(
+        answered=args.answered,
+        direction=args.direction,
+        name=args.agent,
+        caller=args.caller,
+        callee=args.callee,
+    )
+    if args.format is None:
+        try:
+            format_for(args.out)
+        except ValueError:
+            raise UsageError(
+                f"cannot tell the format of {args.out} from its extension; use .jsonl, .csv, "
+                f".sqlite or .parquet, or pass --format {{{','.join(FORMATS)}}}"
+            ) from None
+    _announce_resume(args.checkpoint)
+    began = time.monotonic()
+    async with make_client(args) as client:
+        with progress.reporter(args.progress) as on_progress:
+            try:
+                result = await export(
+                    client,
+                    start,
+                    end,
+                    args.out,
+                    filters=filters,
+                    format=args.format,
+                    checkpoint=args.checkpoint,
+                    overwrite=args.overwrite,
+                    on_progress=on_progress,
+                )
+            except FileExistsError:
+                raise UsageError(
+                    f"{args.out} already exists and is not empty; pass --overwrite to replace "
+                    "it, or the --checkpoint of the run that wrote it to resume"
+                ) from None
+    if result.already_complete:
+        print(
+            f"checkpoint {args.checkpoint} says this export is already complete "
+            f"({result.rows_total:,} rows in {Path(args.out)}); wrote 0 rows. "
+            "Delete the checkpoint to export again."
+        )
+    else:
+        print(summary(result, time.monotonic() - began))
+    return 0

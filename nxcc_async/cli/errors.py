@@ -1,0 +1,72 @@
+"""How a failure becomes one line on stderr and an exit code.
+
+=====  =====================================================================================
+code   meaning
+=====  =====================================================================================
+0      success
+1      the API or the network failed (``NXCCError``: API error code, transport, harvest), or
+       a file could not be written
+2      usage or configuration: bad option or time, missing credentials, a checkpoint of
+       another run, an output that exists (``ValueError``, ``TypeError``, ``FileExistsError``)
+130    interrupted (Ctrl-C)
+=====  =====================================================================================
+"""
+
+from __future__ import annotations
+
+from nxcc_async._core.errors import (
+    APIError,
+    ConnectError,
+    NXCCError,
+    PermissionDeniedError,
+    RequestTimeoutError,
+    SignatureError,
+    TimestampError,
+    TransportError,
+)
+
+OK, FAILURE, USAGE, INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    """A command line that cannot run as given (exit 2); the message says how to fix it."""
+
+
+_HINTS: tuple[tuple[type[APIError], str], ...] = (
+    (SignatureError, "check the access secret (NXCC_ACCESS_SECRET)"),
+    (TimestampError, "check this machine's clock"),
+    (PermissionDeniedError, "check the access key and the tenant id (NXCC_TENANT_ID)"),
+)
+
+
+def _api_hint(exc: APIError) -> str:
+    for kind, hint in _HINTS:
+        if isinstance(exc, kind):
+            return f"; {hint}"
+    return ""
+
+
+def classify(exc: BaseException) -> tuple[int, str]:
+    """The exit code and the one-line message for ``exc``."""
+    if isinstance(exc, KeyboardInterrupt):
+        return INTERRUPTED, "interrupted"
+    if isinstance(exc, (UsageError, ValueError, TypeError, FileExistsError)):
+        return USAGE, str(exc)
+    if isinstance(exc, APIError):
+        return FAILURE, f"API error {exc}{_api_hint(exc)}"
+    if isinstance(exc, ConnectError):
+        return FAILURE, f"cannot connect: {exc}; check --base-url / NXCC_BASE_URL"
+    if isinstance(exc, RequestTimeoutError):
+        return FAILURE, f"timed out: {exc}; try a larger --timeout"
+    if isinstance(exc, TransportError):
+        return FAILURE, f"network error: {exc}"
+    if isinstance(exc, NXCCError):
+        return FAILURE, str(exc)
+    if isinstance(exc, OSError):
+        return FAILURE, str(exc)
+    return FAILURE, f"unexpected {type(exc).__name__}: {exc} (rerun with -v for the traceback)"
+
+
+def one_line(message: str) -> str:
+    """``message`` on a single line."""
+    return " ".join(message.split())
