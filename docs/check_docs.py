@@ -19,7 +19,9 @@ LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 def check_blocks(page: Path) -> list[str]:
     problems = []
     for number, block in enumerate(BLOCK.findall(page.read_text(encoding="utf-8")), 1):
-        source = "async def __doc_block():\n" + "".join(f"    {line}\n" for line in block.splitlines())
+        source = "async def __doc_block():\n" + "".join(
+            f"    {line}\n" for line in block.splitlines()
+        )
         try:
             compile(source, f"{page.name} block {number}", "exec")
         except SyntaxError as exc:
