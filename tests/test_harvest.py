@@ -61,9 +61,10 @@ async def test_exactly_once_under_faults_and_within_the_concurrency_cap(emulator
 
 async def test_rate_limit_holds_in_every_one_second_span(emulator: Emulator) -> None:
     async with client(emulator, rate_limit=20, max_concurrency=16) as c:
-        ids = [r.call_id async for r in c.cdrs.harvest(DAY, DAY + 2 * 86_400, window=1800)]
+        harvest = c.cdrs.harvest(DAY, DAY + 2 * 86_400, window=1800, page_size=50)
+        ids = [r.call_id async for r in harvest]
     assert len(set(ids)) == 2000
-    assert emulator.stats.total >= 40
+    assert emulator.stats.total >= 40  # enough requests for the one-second spans to mean something
     assert emulator.stats.max_in_window(1.0) <= 21
 
 

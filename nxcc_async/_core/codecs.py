@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -96,34 +96,24 @@ COUNTRY_CODES = Codec(load=_load_country_codes, dump=list)
 
 def int_enum(enum_cls: type[E]) -> Codec:
     """An integer enum, keeping unknown numbers as plain ``int`` rather than failing."""
-
-    def load(value: Any) -> E | int | None:
-        if value is None or value == "":
-            return None
-        number = int(value)
-        try:
-            return enum_cls(number)
-        except ValueError:
-            return number
-
-    return Codec(load=load, dump=lambda v: None if v is None else int(v))
+    return mapped_enum({int(member): member for member in enum_cls}, int)
 
 
-def mapped_enum(load_fn: Callable[[int], Any], dump_fn: Callable[[Any], int]) -> Codec:
-    """An enum with its own numbering; unknown numbers are kept as plain ``int``."""
+def mapped_enum(members: Mapping[int, Any], dump_fn: Callable[[Any], int]) -> Codec:
+    """An enum with its own numbering (``members``: vendor number -> member); unknown numbers
+    are kept as plain ``int``. A table lookup: this runs for every record of a harvest."""
+    table = dict(members)
 
     def load(value: Any) -> Any:
         if value is None or value == "":
             return None
-        number = int(value)
-        try:
-            return load_fn(number)
-        except ValueError:
-            return number
+        if value.__class__ is not int:
+            value = int(value)
+        return table.get(value, value)
 
     def dump(value: Any) -> int | None:
         if value is None:
             return None
-        return value if isinstance(value, int) else dump_fn(value)
+        return value if value.__class__ is int else dump_fn(value)
 
     return Codec(load=load, dump=dump)

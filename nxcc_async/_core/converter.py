@@ -13,19 +13,12 @@ from typing import Any, Optional, TypeVar
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from nxcc_async._core.recordgen import Codec, FieldPlan, make_dump, make_load
+
+__all__ = ["Codec", "converter", "dump", "extra_field", "load", "load_list", "register", "wire"]
 
 T = TypeVar("T")
-
-_EXTRA_KEY = "\x00extra"
-
-
-@attrs.frozen
-class Codec:
-    """How one field crosses the wire: ``load`` vendor value -> Python, ``dump`` back."""
-
-    load: Callable[[Any], Any]
-    dump: Callable[[Any], Any]
 
 
 def camel(name: str) -> str:
@@ -99,61 +92,32 @@ for _optional, _load in ((str, _optional_str), (bool, _optional_bool)):
         converter.register_unstructure_hook(_type, _identity)
 
 
-def _ignore_type(fn: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
-    return lambda value, _: fn(value)
-
-
 def register(cls: type[T]) -> type[T]:
     """Class decorator: teach the converter to load and dump ``cls`` by its field metadata."""
-    fields = attrs.fields(cls)  # type: ignore[arg-type]
-    struct_overrides: dict[str, Any] = {}
-    unstruct_overrides: dict[str, Any] = {}
-    known: set[str] = set()
-    has_extra = False
-    for f in fields:
+    attrs.resolve_types(cls)  # type: ignore[type-var]
+    plan: list[FieldPlan] = []
+    extra_attr: str | None = None
+    for f in attrs.fields(cls):  # type: ignore[arg-type]
         if f.metadata.get("extra"):
-            has_extra = True
-            struct_overrides[f.name] = override(rename=_EXTRA_KEY)
-            unstruct_overrides[f.name] = override(omit=True)
+            extra_attr = f.name
             continue
         wire_name = f.metadata.get("wire") or camel(f.name)
-        known.add(wire_name)
-        codec: Codec | None = f.metadata.get("codec")
-        if codec is None:
-            struct_overrides[f.name] = override(rename=wire_name)
-            unstruct_overrides[f.name] = override(rename=wire_name)
-        else:
-            struct_overrides[f.name] = override(
-                rename=wire_name, struct_hook=_ignore_type(codec.load)
-            )
-            unstruct_overrides[f.name] = override(rename=wire_name, unstruct_hook=codec.dump)
-    base_load = make_dict_structure_fn(cls, converter, **struct_overrides)
-    base_dump = make_dict_unstructure_fn(cls, converter, **unstruct_overrides)
-    frozen_known = frozenset(known)
-
-    def load_record(data: Mapping[str, Any], _: Any) -> T:
-        if not isinstance(data, Mapping):
-            raise TypeError(f"{cls.__name__} expects a JSON object, got {type(data).__name__}")
-        if has_extra:
-            unknown = data.keys() - frozen_known
-            if unknown:
-                data = {**data, _EXTRA_KEY: {k: data[k] for k in unknown}}
-        return base_load(data, cls)
-
-    def dump_record(record: T) -> dict[str, Any]:
-        out = base_dump(record)
-        if has_extra and record.extra:  # type: ignore[attr-defined]
-            out.update(record.extra)  # type: ignore[attr-defined]
-        return out
-
+        plan.append(FieldPlan(f.name, wire_name, f.metadata.get("codec"), f.type))
+    load_record = make_load(cls, plan, extra_attr, converter.get_structure_hook)
+    dump_record = make_dump(cls, plan, extra_attr, converter.get_unstructure_hook)
     converter.register_structure_hook(cls, load_record)
     converter.register_unstructure_hook(cls, dump_record)
+    _LOADERS[cls] = load_record
     return cls
+
+
+_LOADERS: dict[type[Any], Callable[[Any, Any], Any]] = {}
 
 
 def load(cls: type[T], data: Any) -> T:
     """Build a ``cls`` record from the vendor's JSON object."""
-    return converter.structure(data, cls)
+    loader = _LOADERS.get(cls)
+    return loader(data, cls) if loader is not None else converter.structure(data, cls)
 
 
 def load_list(cls: type[T], data: Any) -> list[T]:
@@ -162,7 +126,7 @@ def load_list(cls: type[T], data: Any) -> list[T]:
         return []
     if isinstance(data, Mapping):
         return [load(cls, data)]
-    hook = converter.get_structure_hook(cls)
+    hook = _LOADERS.get(cls) or converter.get_structure_hook(cls)
     return [hook(item, cls) for item in data]
 
 

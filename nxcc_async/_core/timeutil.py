@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TypeAlias
 
 UTC = dt.timezone.utc
+_from_timestamp = dt.datetime.fromtimestamp
 
 #: A time argument: a timezone-aware ``datetime`` or Unix seconds.
 TimeArg: TypeAlias = dt.datetime | int | float
@@ -46,9 +47,7 @@ def check_range(
 
 def from_epoch_ms(value: int | float | None) -> dt.datetime | None:
     """UTC datetime for epoch milliseconds; ``None`` for 0 or null."""
-    if not value:
-        return None
-    return dt.datetime.fromtimestamp(value / 1000, UTC)
+    return _from_timestamp(value / 1000, UTC) if value else None
 
 
 def from_epoch_s(value: int | float | str | None) -> dt.datetime | None:

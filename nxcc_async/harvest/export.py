@@ -51,7 +51,7 @@ async def export(
     checkpoint: str | os.PathLike[str] | None = None,
     overwrite: bool = False,
     page_size: int = ep.CDR_PAGE_MAX,
-    window: int = 3600,
+    window: int = 600,
     checkpoint_every: float = 1.0,
     on_progress: ProgressCallback | None = None,
 ) -> ExportResult:

@@ -102,7 +102,7 @@ class Harvester:
         *,
         filters: Mapping[str, Any],
         page_size: int = ep.CDR_PAGE_MAX,
-        window: int = 3600,
+        window: int = 600,
         resume: Mapping[str, Any] | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> None:
@@ -126,7 +126,7 @@ class Harvester:
             self._rows = int(resume.get("rows", 0))
             self._duplicates = int(resume.get("duplicates", 0))
             rate = resume.get("rate")
-        target = max(1, page_size * 4 // 5)
+        target = max(1, page_size * 9 // 10)
         self._planner = Planner(
             self._done_until,
             end,
@@ -178,17 +178,19 @@ class Harvester:
 
     async def batches(self) -> AsyncGenerator[list[CallRecord], None]:
         """The calls of the period, one list per non-empty window, in time order."""
-        planner = self._planner
         pending: deque[tuple[Window, asyncio.Task[list[CallRecord]]]] = deque()
         try:
-            while pending or not planner.exhausted:
-                while not planner.exhausted and len(pending) < self._ahead:
-                    window = planner.next_window()
-                    pending.append((window, asyncio.ensure_future(self._fetch(window))))
+            while pending or not self._planner.exhausted:
+                self._refill(pending)
                 window, task = pending[0]
-                records = await task
+                if not task.done():
+                    # wake on whichever window finishes first, so a slow head window does not
+                    # stop the others from being replaced
+                    running = {t for _, t in pending if not t.done()}
+                    await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                    continue
                 pending.popleft()
-                fresh = self._accept(window, records)
+                fresh = self._accept(window, task.result())
                 if self._on_progress is not None:
                     self._on_progress(self.progress())
                 if fresh:
@@ -198,6 +200,18 @@ class Harvester:
                 task.cancel()
             if pending:
                 await asyncio.gather(*(task for _, task in pending), return_exceptions=True)
+
+    def _refill(self, pending: deque[tuple[Window, asyncio.Task[list[CallRecord]]]]) -> None:
+        """Start windows while fewer than ``2 x max_concurrency`` are running and fewer than
+        ``8 x max_concurrency`` are held (running or finished, waiting for their turn). Until
+        the first window has finished, only one runs: the density it shows sizes the rest."""
+        planner = self._planner
+        running = sum(1 for _, task in pending if not task.done())
+        limit = self._ahead if planner.calls_per_second is not None else 4
+        while not planner.exhausted and running < limit and len(pending) < 4 * self._ahead:
+            window = planner.next_window()
+            pending.append((window, asyncio.ensure_future(self._fetch(window))))
+            running += 1
 
     async def _fetch(self, window: Window) -> list[CallRecord]:
         low, high = window.request_range

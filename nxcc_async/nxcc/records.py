@@ -34,7 +34,7 @@ from nxcc_async.nxcc.enums import (
     RingPolicy,
 )
 
-_DIRECTION = mapped_enum(CallDirection.from_record_code, lambda d: d.record_code)
+_DIRECTION = mapped_enum({d.record_code: d for d in CallDirection}, lambda d: d.record_code)
 
 
 @register

@@ -102,7 +102,7 @@ class CdrsAPI(Resource):
         caller: str | None = None,
         callee: str | None = None,
         page_size: int = ep.CDR_PAGE_MAX,
-        window: int = 3600,
+        window: int = 600,
         checkpoint_every: float = 1.0,
         on_progress: ProgressCallback | None = None,
     ) -> ItemStream[CallRecord]:
