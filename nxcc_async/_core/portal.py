@@ -13,6 +13,7 @@ thread) per sync client, and the two ways of crossing it: ``call`` and ``iterate
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 import weakref
@@ -37,6 +38,7 @@ class Portal:
         )
         self._portal = self._manager.__enter__()
         self._thread_id = self._portal.call(threading.get_ident)
+        self._loop = self._portal.call(_running_loop)
         self._lock = threading.Lock()
         self._closed = False
 
@@ -57,11 +59,9 @@ class Portal:
     def call(self, fn: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(*args, **kwargs)`` on the portal's loop and wait for its result."""
         self._check()
-
-        async def run() -> T:
-            return await fn(*args, **kwargs)
-
-        future = self._portal.start_task_soon(run)
+        # straight onto the portal's loop: half the cost of the portal's own task spawning,
+        # which matters for many small calls (anyio still owns the thread and its shutdown)
+        future = asyncio.run_coroutine_threadsafe(_await(fn(*args, **kwargs)), self._loop)
         try:
             return future.result()
         except KeyboardInterrupt:
@@ -96,6 +96,14 @@ class Portal:
             finally:
                 self._closed = True
                 self._manager.__exit__(None, None, None)
+
+
+async def _await(awaitable: Awaitable[T]) -> T:
+    return await awaitable
+
+
+async def _running_loop() -> asyncio.AbstractEventLoop:
+    return asyncio.get_running_loop()
 
 
 async def _next_batch(batches: AsyncGenerator[Iterable[T], None]) -> tuple[bool, Iterable[T]]:
