@@ -7,7 +7,6 @@ import datetime as dt
 import ssl as ssl_module
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import aclosing
-from types import TracebackType
 from typing import Any
 
 import aiohttp
@@ -15,6 +14,7 @@ import anyio
 import yarl
 
 from nxcc_async._core.errors import APIError
+from nxcc_async._core.lifecycle import AsyncClient
 from nxcc_async._core.page import Page
 from nxcc_async._core.pagination import iter_pages_with_total
 from nxcc_async._core.requester import Requester
@@ -54,7 +54,7 @@ def _check_base_url(base_url: str) -> yarl.URL:
     return url
 
 
-class AsyncCEC:
+class AsyncCEC(AsyncClient):
     """Client of the Huawei CEC CC-CMS monitoring OpenAPI (auth-v2, AK/SK).
 
     ``signed_headers``: which of ``host``, ``content-type``, ``content-length`` are signed
@@ -240,21 +240,6 @@ class AsyncCEC:
         """Agents of a VDN, optionally only those in CTI state ``status`` (limit 1-1000)."""
         params = ep.agents_by_status_params(cc_id, vdn, status, offset, limit)
         return ep.parse_agents_by_status(await self.call(ep.AGENTS_BY_STATUS, params))
-
-    async def aclose(self) -> None:
-        """Close the HTTP session (if the client opened it). Safe to call twice."""
-        await self._requester.transport.aclose()
-
-    async def __aenter__(self) -> AsyncCEC:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import ssl as ssl_module
 from collections.abc import Callable, Iterable, Sequence
-from types import TracebackType
 from typing import Any
 
+from nxcc_async._core.lifecycle import BlockingClient
 from nxcc_async._core.page import Page
 from nxcc_async._core.portal import Portal, bind_lifetime
 from nxcc_async._core.retry import RetryPolicy
@@ -25,7 +25,7 @@ from nxcc_async.cec.records import (
 from nxcc_async.cec.signing import DEFAULT_SIGNED_HEADERS
 
 
-class CEC:
+class CEC(BlockingClient):
     """Blocking client of CEC monitoring: the same names as :class:`AsyncCEC`, no ``await``.
 
     The work runs on one private event loop in a daemon thread (works under Jupyter too). Use
@@ -120,21 +120,6 @@ class CEC:
         return self._portal.call(
             self.async_client.agents_by_status, cc_id, vdn, status, offset, limit
         )
-
-    def close(self) -> None:
-        """Close the HTTP session and stop the private event loop. Safe to call twice."""
-        self._close()
-
-    def __enter__(self) -> CEC:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"CEC({self.async_client!r})"

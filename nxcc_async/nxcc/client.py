@@ -6,12 +6,12 @@ from __future__ import annotations
 import ssl as ssl_module
 import time
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any
 
 import aiohttp
 import orjson
 
+from nxcc_async._core.lifecycle import AsyncClient
 from nxcc_async._core.requester import Requester
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async._core.secret import Secret
@@ -28,7 +28,7 @@ from nxcc_async.nxcc.resources.tasks import TasksAPI
 from nxcc_async.nxcc.signing import Algorithm, check_algorithm, signed_headers
 
 
-class AsyncNXCC:
+class AsyncNXCC(AsyncClient):
     """Client of the NXCC call-center OpenAPI.
 
     Use it as ``async with AsyncNXCC(...) as client:`` (or call ``aclose()``). Resources:
@@ -119,21 +119,6 @@ class AsyncNXCC:
             idempotent=idempotent,
             endpoint=endpoint,
         )
-
-    async def aclose(self) -> None:
-        """Close the HTTP session (if the client opened it). Safe to call twice."""
-        await self._requester.transport.aclose()
-
-    async def __aenter__(self) -> AsyncNXCC:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return (

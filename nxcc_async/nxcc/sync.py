@@ -5,9 +5,9 @@ from __future__ import annotations
 import ssl as ssl_module
 import time
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any
 
+from nxcc_async._core.lifecycle import BlockingClient
 from nxcc_async._core.portal import Portal, bind_lifetime
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async.nxcc.client import AsyncNXCC
@@ -16,7 +16,7 @@ from nxcc_async.nxcc.signing import Algorithm
 from nxcc_async.nxcc.sync_resources import Agents, Cdrs, Numbers, Queues, Tasks
 
 
-class NXCC:
+class NXCC(BlockingClient):
     """Blocking client of the NXCC OpenAPI: the same names as :class:`AsyncNXCC`, no ``await``.
 
     All the work runs on one private event loop in a daemon thread (an anyio blocking portal),
@@ -79,21 +79,6 @@ class NXCC:
     ) -> dict[str, Any]:
         """Send ``body`` to ``endpoint``; the decoded envelope (see ``AsyncNXCC.call``)."""
         return self._portal.call(self.async_client.call, endpoint, body, idempotent=idempotent)
-
-    def close(self) -> None:
-        """Close the HTTP session and stop the private event loop. Safe to call twice."""
-        self._close()
-
-    def __enter__(self) -> NXCC:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"NXCC({self.async_client!r})"
