@@ -46,7 +46,7 @@ class Planner:
     start: int
     end: int
     target: int = 80
-    initial: int = 3600
+    initial: int = 600
     minimum: int = 1
     maximum: int = 7 * 86400
     #: A density estimate (calls per second) to start from, e.g. from a checkpoint.

@@ -18,7 +18,7 @@ from nxcc_async._core.secret import Secret
 from nxcc_async._core.throttle import Throttle
 from nxcc_async._core.transport import Request, Transport
 from nxcc_async.nxcc import envelope
-from nxcc_async.nxcc.config import Region, resolve_base_url, settings_from_env
+from nxcc_async.nxcc.config import Region, client_settings, resolve_base_url
 from nxcc_async.nxcc.endpoints import PREFIX
 from nxcc_async.nxcc.resources.agents import AgentsAPI
 from nxcc_async.nxcc.resources.cdrs import CdrsAPI
@@ -84,11 +84,7 @@ class AsyncNXCC(AsyncClient):
     def from_env(cls, **overrides: Any) -> AsyncNXCC:
         """A client configured from ``NXCC_ACCESS_KEY``, ``NXCC_ACCESS_SECRET``, ``NXCC_REGION``,
         ``NXCC_BASE_URL`` and ``NXCC_TENANT_ID``; keyword arguments override them."""
-        settings = settings_from_env()
-        if "region" in overrides or "base_url" in overrides:
-            settings.pop("region", None)
-            settings.pop("base_url", None)
-        return cls(**{**settings, **overrides})
+        return cls(**client_settings(overrides))
 
     @property
     def max_concurrency(self) -> int:

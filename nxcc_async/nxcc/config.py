@@ -74,3 +74,13 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         except ValueError:
             raise ValueError(f"NXCC_TENANT_ID must be an integer, got {tenant!r}") from None
     return settings
+
+
+def client_settings(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """``from_env``'s arguments: the environment's settings, then ``overrides`` on top (a
+    ``region`` or ``base_url`` override replaces whichever of the two the environment set)."""
+    settings = settings_from_env()
+    if "region" in overrides or "base_url" in overrides:
+        settings.pop("region", None)
+        settings.pop("base_url", None)
+    return {**settings, **overrides}

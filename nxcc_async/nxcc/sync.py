@@ -11,7 +11,7 @@ from nxcc_async._core.lifecycle import BlockingClient
 from nxcc_async._core.portal import Portal, bind_lifetime
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async.nxcc.client import AsyncNXCC
-from nxcc_async.nxcc.config import Region, settings_from_env
+from nxcc_async.nxcc.config import Region, client_settings
 from nxcc_async.nxcc.signing import Algorithm
 from nxcc_async.nxcc.sync_resources import Agents, Cdrs, Numbers, Queues, Tasks
 
@@ -68,11 +68,7 @@ class NXCC(BlockingClient):
     @classmethod
     def from_env(cls, **overrides: Any) -> NXCC:
         """A client configured from the ``NXCC_*`` environment variables (see ``AsyncNXCC``)."""
-        settings = settings_from_env()
-        if "region" in overrides or "base_url" in overrides:
-            settings.pop("region", None)
-            settings.pop("base_url", None)
-        return cls(**{**settings, **overrides})
+        return cls(**client_settings(overrides))
 
     def call(
         self, endpoint: str, body: dict[str, Any], *, idempotent: bool = True
