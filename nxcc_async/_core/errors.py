@@ -134,5 +134,37 @@ def _rebuild_rate(
     return RateLimitError(msg=msg, retry_after=retry_after, req_id=req_id, endpoint=endpoint)
 
 
+class ResponseFormatError(APIError):
+    """The server said success, but the reply does not have the documented shape (a field of
+    the wrong type, an impossible timestamp, a list where an object belongs). ``excerpt`` is a
+    short, secret-free piece of the reply. Not retried: the same request gets the same reply."""
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        excerpt: str = "",
+        req_id: str | None = None,
+        status: int = 200,
+        endpoint: str = "",
+    ) -> None:
+        self.excerpt = excerpt
+        super().__init__("malformed", detail, req_id=req_id, status=status, endpoint=endpoint)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_format,
+            (self.msg, self.excerpt, self.req_id, self.status, self.endpoint),
+        )
+
+
+def _rebuild_format(
+    detail: str, excerpt: str, req_id: str | None, status: int, endpoint: str
+) -> ResponseFormatError:
+    return ResponseFormatError(
+        detail, excerpt=excerpt, req_id=req_id, status=status, endpoint=endpoint
+    )
+
+
 class HarvestError(NXCCError):
     """A harvest stopped: one page kept failing. Says which window and page; see ``__cause__``."""
