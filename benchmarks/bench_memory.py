@@ -1,4 +1,4 @@
-"""Memory stays flat: ``harvest.export.export`` of 100 000 and of 1 000 000 CDRs to JSONL.
+"""Memory stays flat: ``cdrs.export`` of 100 000 and of 1 000 000 CDRs to JSONL.
 
 The emulator runs in a child process so its memory (and CPU) is not this process's. A daemon
 thread samples this process's ``VmRSS`` every 0.2 s; the kernel's ``VmHWM`` (reset before each
@@ -29,7 +29,6 @@ from benchmarks._common import (
     reset_peak_rss,
     rss_kib,
 )
-from nxcc_async.harvest.export import export
 
 NAME = "memory"
 TITLE = "Memory flat at 1 000 000 CDRs (export to JSONL, emulator in a child process)"
@@ -79,7 +78,7 @@ def _export(emu: EmulatorProcess, days: int, out: Path) -> Run:
 
     async def main() -> int:
         async with async_client(emu.base_url, max_concurrency=16) as client:
-            result = await export(client, start, end, out, format="jsonl")
+            result = await client.cdrs.export(start, end, out, format="jsonl")
         return result.rows_total
 
     with RssSampler(0.2) as sampler, Stopwatch() as sw:

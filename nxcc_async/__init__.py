@@ -22,7 +22,8 @@ from nxcc_async._core.errors import (
 )
 from nxcc_async._core.page import Page
 from nxcc_async._core.retry import RetryPolicy
-from nxcc_async.nxcc.client import AsyncNXCC
+from nxcc_async._version import __version__ as __version__
+from nxcc_async.client.client import AsyncNXCC
 from nxcc_async.nxcc.config import Region
 from nxcc_async.nxcc.enums import (
     AgentAccountStatus,
@@ -45,8 +46,6 @@ from nxcc_async.nxcc.records import (
     QueueMember,
 )
 from nxcc_async.nxcc.sync import NXCC
-
-__version__ = "0.1.0"
 
 __all__ = [
     "NXCC",

@@ -107,8 +107,9 @@ def test_secret_never_shows() -> None:
     c = AsyncNXCC(access_key=AK, access_secret=SK, base_url=BASE, tenant_id=TENANT)
     assert SK not in repr(c)
     assert SK not in str(vars(c))
+    assert SK not in str(vars(c._wire))
     with pytest.raises(TypeError):
-        pickle.dumps(c._secret)
+        pickle.dumps(c._wire._secret)
 
 
 def test_errors_pickle_with_their_fields() -> None:

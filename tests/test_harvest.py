@@ -18,7 +18,6 @@ import pytest
 from nxcc_async import AsyncNXCC, HarvestError, RetryPolicy
 from nxcc_async.emulator import Emulator, Faults, RateLimit
 from nxcc_async.harvest.checkpoint import CheckpointFile
-from nxcc_async.harvest.export import export
 
 AK, SK, TENANT = "harvest-ak", "harvest-secret", 144
 DAY = 1_735_689_600  # 2025-01-01T00:00:00Z
@@ -84,13 +83,13 @@ async def test_a_page_that_keeps_failing_names_its_window_and_resume_completes(
     async with client(emulator, retry=no_retry, max_concurrency=4) as c:
         emulator.faults = Faults(code99=0.15)
         with pytest.raises(HarvestError, match=r"window #\d+ .*page \d+") as info:
-            await export(c, DAY, DAY + WEEK, out, checkpoint=ckpt, checkpoint_every=0.0)
+            await c.cdrs.export(DAY, DAY + WEEK, out, checkpoint=ckpt, checkpoint_every=0.0)
         assert info.value.__cause__ is not None
         emulator.faults = Faults()
         state = CheckpointFile(ckpt).load()
         assert state is not None
         assert DAY <= state["done_until"] < DAY + WEEK
-        result = await export(c, DAY, DAY + WEEK, out, checkpoint=ckpt)
+        result = await c.cdrs.export(DAY, DAY + WEEK, out, checkpoint=ckpt)
     assert result.resumed
     lines = out.read_bytes().splitlines()
     ids = [line.split(b'"callId":"', 1)[1].split(b'"', 1)[0].decode() for line in lines]
@@ -130,12 +129,11 @@ KILLED_EXPORT = textwrap.dedent(
     """
     import asyncio, sys
     from nxcc_async import AsyncNXCC
-    from nxcc_async.harvest.export import export
 
     async def main():
         async with AsyncNXCC(access_key={ak!r}, access_secret={sk!r}, base_url={url!r},
                              tenant_id={tenant}, max_concurrency=2) as c:
-            await export(c, {start}, {end}, {out!r}, checkpoint={ckpt!r}, checkpoint_every=0.0,
+            await c.cdrs.export({start}, {end}, {out!r}, checkpoint={ckpt!r}, checkpoint_every=0.0,
                          window=1800)
 
     asyncio.run(main())
@@ -189,11 +187,11 @@ async def test_killed_export_resumes_into_sqlite_exactly_once(
     emulator.latency = 0.0
     emulator.reset_stats()
     async with client(emulator, max_concurrency=4) as c:
-        result = await export(c, start, end, out, checkpoint=ckpt, window=1800)
+        result = await c.cdrs.export(start, end, out, checkpoint=ckpt, window=1800)
         resumed_requests = emulator.stats.total
         emulator.reset_stats()
         async with client(emulator, max_concurrency=4) as fresh:
-            await export(fresh, start, end, tmp_path / "fresh.sqlite", window=1800)
+            await fresh.cdrs.export(start, end, tmp_path / "fresh.sqlite", window=1800)
         full_requests = emulator.stats.total
     assert result.resumed
     assert resumed_requests < full_requests  # completed windows were not fetched again

@@ -7,10 +7,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from nxcc_async.nxcc.resources import agents, cdrs, numbers, queues, tasks
 
 from nxcc_async import NXCC, AsyncNXCC
 from nxcc_async.nxcc import sync_resources
-from nxcc_async.nxcc.resources import agents, cdrs, numbers, queues, tasks
 
 PAIRS = [
     (agents.AgentsAPI, sync_resources.Agents),

@@ -3,27 +3,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import ssl as ssl_module
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import aclosing
 from typing import Any
 
 import aiohttp
-import anyio
 import yarl
 
+from nxcc_async._core.channel import Channel
+from nxcc_async._core.endpoint import in_range
 from nxcc_async._core.errors import APIError
 from nxcc_async._core.lifecycle import AsyncClient
 from nxcc_async._core.page import Page
-from nxcc_async._core.pagination import iter_pages_with_total
+from nxcc_async._core.pagination import ItemStream, iter_pages_with_total
 from nxcc_async._core.requester import Requester
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async._core.secret import Secret
 from nxcc_async._core.throttle import Throttle
-from nxcc_async._core.transport import Request, Transport
+from nxcc_async._core.transport import Transport
 from nxcc_async.cec import endpoints as ep
-from nxcc_async.cec import envelope
+from nxcc_async.cec.endpoints import CECEndpoint
 from nxcc_async.cec.records import (
     AgentBrief,
     AgentCalls,
@@ -36,9 +37,9 @@ from nxcc_async.cec.records import (
 from nxcc_async.cec.signing import (
     DEFAULT_SIGNED_HEADERS,
     SIGNABLE_HEADERS,
-    authorization,
     normalize_signed_headers,
 )
+from nxcc_async.cec.wire import CECWire
 
 
 def _utcnow() -> dt.datetime:
@@ -95,61 +96,58 @@ class AsyncCEC(AsyncClient):
             )
         if host is not None and (not isinstance(host, str) or not host.strip()):
             raise ValueError("host must be a non-empty str (the Host value the server checks)")
-        self.base_url = str(url)
-        self.access_key = access_key
-        self._secret = Secret(secret_key)
-        self.signed_headers = names
-        self._host_sent = url.host_port_subcomponent or url.host or ""
-        self.host = host if host is not None else self._host_sent
-        self._clock = clock
+        self._wire = CECWire(
+            base_url=str(url),
+            access_key=access_key,
+            secret=Secret(secret_key),
+            signed_headers=names,
+            host_sent=url.host_port_subcomponent or url.host or "",
+            host=host if host is not None else url.host_port_subcomponent or url.host or "",
+            clock=clock,
+        )
         policy = retry if retry is not None else RetryPolicy(max_retries=max_retries)
         self.throttle = Throttle(max_concurrency, rate_limit)
         self._requester = Requester(
             Transport(timeout=timeout, session=session, ssl=ssl), self.throttle, policy
         )
+        self._channel = Channel(self._requester, self._wire)
+
+    @property
+    def base_url(self) -> str:
+        """The server's base URL."""
+        return self._wire.base_url
+
+    @property
+    def access_key(self) -> str:
+        """The access key (AK) sent in every ``Authorization``."""
+        return self._wire.access_key
+
+    @property
+    def signed_headers(self) -> tuple[str, ...]:
+        """The header names signed, lower-cased and sorted."""
+        return self._wire.signed_headers
+
+    @property
+    def host(self) -> str:
+        """The value signed as ``host``."""
+        return self._wire.host
 
     @property
     def max_concurrency(self) -> int:
         """Requests in flight at most."""
         return self.throttle.max_concurrency
 
-    def _prepare(self, endpoint: ep.Endpoint, body: bytes) -> Request:
-        path = endpoint.full_path
-        sent = {
-            "Host": self._host_sent,
-            "Content-Type": ep.CONTENT_TYPE,
-            "Content-Length": str(len(body)),
-        }
-        signed = {**sent, "Host": self.host}
-        auth = authorization(
-            access_key=self.access_key,
-            secret_key=self._secret.reveal(),
-            now=self._clock(),
-            method="POST",
-            path=path,
-            headers=signed,
-            body=body,
-            signed_headers=self.signed_headers,
-        )
-        return Request("POST", self.base_url + path, {**sent, "Authorization": auth}, body)
-
-    async def call(self, endpoint: ep.Endpoint, params: dict[str, Any]) -> Any:
-        """Send ``params`` (wrapped as the endpoint wants) and return the decoded payload.
-        The low-level door; every method below goes through it."""
-        body = endpoint.body(params)
-        return await self._requester.call(
-            lambda: self._prepare(endpoint, body),
-            lambda response: envelope.decode(response, endpoint.path, endpoint.envelope),
-            idempotent=True,
-            endpoint=endpoint.path,
-        )
+    async def call(self, endpoint: CECEndpoint[Any], params: dict[str, Any]) -> Any:
+        """Send ``params`` (wrapped as the endpoint wants) and return the decoded payload,
+        not parsed into records. The low-level door."""
+        return await self._channel.payload(endpoint, params)
 
     async def system_state(
         self, cc_id: int, vdn: int, offset: int = 0, limit: int = 100
     ) -> SystemState:
         """Busy/talking/idle/signed-in counts of one page of a VDN's agents (limit 1-100)."""
         params = ep.system_state_params(cc_id, vdn, offset, limit)
-        return ep.parse_system_state(await self.call(ep.SYSTEM_STATE, params))
+        return await self._channel.send(ep.SYSTEM_STATE, params)
 
     async def system_state_total(
         self, cc_id: int, vdn: int, page_size: int = 100, *, agent_count: int | None = None
@@ -171,55 +169,50 @@ class AsyncCEC(AsyncClient):
                 )
             agent_count = first.total
         else:
-            ep.in_range(agent_count, "agent_count", 0, None)
-        offsets = range(0, agent_count, page_size)
-        states: list[SystemState] = [SystemState()] * len(offsets)
-
-        async def fetch(index: int, offset: int) -> None:
-            states[index] = await self.system_state(cc_id, vdn, offset, page_size)
-
-        async with anyio.create_task_group() as group:
-            for index, offset in enumerate(offsets):
-                group.start_soon(fetch, index, offset)
-        return sum(states, SystemState())
+            in_range(agent_count, "agent_count", 0, None)
+        pages = [
+            self.system_state(cc_id, vdn, offset, page_size)
+            for offset in range(0, agent_count, page_size)
+        ]
+        return sum(await asyncio.gather(*pages), SystemState())
 
     async def legacy_system_state(self, cc_id: int, vdn: int) -> LegacySystemState:
         """Counts of a VDN from the older ``querymonitor/systemstate`` edition."""
         params = ep.legacy_system_state_params(cc_id, vdn)
-        return ep.parse_legacy_system_state(await self.call(ep.LEGACY_SYSTEM_STATE, params))
+        return await self._channel.send(ep.LEGACY_SYSTEM_STATE, params)
 
     async def agent_status(
         self, cc_id: int, vdn: int, agent_ids: Sequence[int]
     ) -> list[AgentStatusInfo]:
         """Status of each agent of ``agent_ids`` (at most 6000)."""
         params = ep.agent_ids_params(cc_id, vdn, agent_ids, ep.AGENT_IDS_MAX)
-        return ep.parse_agent_status(await self.call(ep.AGENT_STATUS, params))
+        return await self._channel.send(ep.AGENT_STATUS, params)
 
     async def team_agent_status(
         self, cc_id: int, vdn: int, agent_ids: Sequence[int]
     ) -> TeamAgentStatus:
         """How many of ``agent_ids`` (at most 6000) are in each state."""
         params = ep.agent_ids_params(cc_id, vdn, agent_ids, ep.AGENT_IDS_MAX)
-        return ep.parse_team_agent_status(await self.call(ep.TEAM_AGENT_STATUS, params))
+        return await self._channel.send(ep.TEAM_AGENT_STATUS, params)
 
     async def agent_rest_info(
         self, cc_id: int, vdn: int, offset: int = 0, limit: int = 100
     ) -> AgentRestInfo:
         """Rest figures of one page of a VDN's agents (limit 1-100)."""
         params = ep.agent_rest_params(cc_id, vdn, offset, limit)
-        return ep.parse_agent_rest_info(await self.call(ep.AGENT_REST_INFO, params))
+        return await self._channel.send(ep.AGENT_REST_INFO, params)
 
     async def agent_calls(self, cc_id: int, vdn: int, agent_ids: Sequence[int]) -> list[AgentCalls]:
         """The calls each agent of ``agent_ids`` (at most 3000) is handling."""
         params = ep.agent_ids_params(cc_id, vdn, agent_ids, ep.AGENT_CALLS_IDS_MAX)
-        return ep.parse_agent_calls(await self.call(ep.AGENT_CALLS, params))
+        return await self._channel.send(ep.AGENT_CALLS, params)
 
     async def vdn_agents_page(
         self, cc_id: int, vdn: int, offset: int = 0, limit: int = 1000
     ) -> Page[AgentBrief]:
         """One page of a VDN's agents (limit 1-1000); ``total`` is the VDN's agent count."""
         params = ep.vdn_agents_params(cc_id, vdn, offset, limit)
-        return ep.parse_vdn_agents(await self.call(ep.VDN_AGENTS, params), offset, limit)
+        return await self._channel.send(ep.VDN_AGENTS, params)
 
     async def vdn_agents(self, cc_id: int, vdn: int, page_size: int = 1000) -> list[AgentBrief]:
         """Every agent of a VDN: the first page, then the others concurrently, in order."""
@@ -228,18 +221,19 @@ class AsyncCEC(AsyncClient):
         async def fetch(number: int) -> Page[AgentBrief]:
             return await self.vdn_agents_page(cc_id, vdn, (number - 1) * page_size, page_size)
 
-        agents: list[AgentBrief] = []
-        async with aclosing(iter_pages_with_total(fetch, prefetch=self.max_concurrency)) as pages:
-            async for page in pages:
-                agents.extend(page.items)
-        return agents
+        return [
+            agent
+            async for agent in ItemStream(
+                iter_pages_with_total(fetch, prefetch=self.max_concurrency)
+            )
+        ]
 
     async def agents_by_status(
         self, cc_id: int, vdn: int, status: int | None = None, offset: int = 0, limit: int = 1000
     ) -> list[AgentBrief]:
         """Agents of a VDN, optionally only those in CTI state ``status`` (limit 1-1000)."""
         params = ep.agents_by_status_params(cc_id, vdn, status, offset, limit)
-        return ep.parse_agents_by_status(await self.call(ep.AGENTS_BY_STATUS, params))
+        return await self._channel.send(ep.AGENTS_BY_STATUS, params)
 
     def __repr__(self) -> str:
         return (

@@ -1,16 +1,18 @@
-"""CEC interfaces: where each lives, how its body is wrapped, which envelope answers it, how its
-arguments are checked (before anything is sent) and how its payload becomes records. No I/O.
+"""CEC interfaces as values: where each lives, how its body is wrapped, which envelope answers
+it, how its arguments are checked (before anything is sent) and how its payload becomes records.
+No I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final, TypeVar
 
 import attrs
 import orjson
 
 from nxcc_async._core.converter import load, load_list
+from nxcc_async._core.endpoint import Endpoint, Parser, in_range
 from nxcc_async._core.page import Page
 from nxcc_async.cec.envelope import EnvelopeKind
 from nxcc_async.cec.records import (
@@ -23,23 +25,21 @@ from nxcc_async.cec.records import (
     TeamAgentStatus,
 )
 
+R = TypeVar("R")
+
 PREFIX: Final = "/rest/cmsapp/v1/openapi/"
 CONTENT_TYPE: Final = "application/json;charset=UTF-8"
 
 
-@attrs.frozen
-class Endpoint:
-    """One interface: its ``path`` under :data:`PREFIX`, whether its parameters are wrapped in
-    ``{"queryParam": {...}}``, and the envelope ``kind`` of its answers."""
+@attrs.frozen(kw_only=True)
+class CECEndpoint(Endpoint[R]):
+    """A CEC interface: ``path`` under ``prefix`` (``/v1/`` by default; an edition may differ),
+    whether its parameters are wrapped in ``{"queryParam": {...}}``, and the envelope ``kind``
+    of its answers."""
 
-    path: str
+    prefix: str = PREFIX
     wrapped: bool
     envelope: EnvelopeKind = "result"
-
-    @property
-    def full_path(self) -> str:
-        """The URL path of the interface."""
-        return PREFIX + self.path
 
     def body(self, params: Mapping[str, Any]) -> bytes:
         """The exact JSON bytes to send (compact, UTF-8): the bytes that are signed."""
@@ -47,47 +47,12 @@ class Endpoint:
         return orjson.dumps(data)
 
 
-SYSTEM_STATE: Final = Endpoint("agentgroup/systemstate", wrapped=True)
-LEGACY_SYSTEM_STATE: Final = Endpoint("querymonitor/systemstate", wrapped=True)
-AGENT_STATUS: Final = Endpoint("agentgroup/agentstatusinfobyagentids", wrapped=False)
-TEAM_AGENT_STATUS: Final = Endpoint("agentgroup/teamagentstatusinfo", wrapped=False)
-AGENT_REST_INFO: Final = Endpoint("agentgroup/agentrestinfos", wrapped=True)
-AGENT_CALLS: Final = Endpoint("agentgroup/queryagentcalls", wrapped=False)
-VDN_AGENTS: Final = Endpoint("vdn/totalagentabstractex3", wrapped=False)
-AGENTS_BY_STATUS: Final = Endpoint("vdn/queryAgentByStatus", wrapped=False, envelope="return")
-
-ENDPOINTS: Final = (
-    SYSTEM_STATE,
-    LEGACY_SYSTEM_STATE,
-    AGENT_STATUS,
-    TEAM_AGENT_STATUS,
-    AGENT_REST_INFO,
-    AGENT_CALLS,
-    VDN_AGENTS,
-    AGENTS_BY_STATUS,
-)
-
 CC_ID_MAX: Final = 65535
 VDN_MAX: Final = 5000
 PAGE_LIMIT_MAX: Final = 100
 VDN_AGENTS_LIMIT_MAX: Final = 1000
 AGENT_IDS_MAX: Final = 6000
 AGENT_CALLS_IDS_MAX: Final = 3000
-
-
-def _int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-    return value
-
-
-def in_range(value: object, name: str, low: int, high: int | None) -> int:
-    """``value`` if it is an int from ``low`` to ``high`` (``None``: no upper bound)."""
-    number = _int(value, name)
-    if number < low or (high is not None and number > high):
-        bound = f"between {low} and {high}" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be {bound}, got {number}")
-    return number
 
 
 def scope(cc_id: int, vdn: int) -> dict[str, int]:
@@ -216,3 +181,51 @@ def parse_vdn_agents(payload: Any, offset: int, limit: int) -> Page[AgentBrief]:
 def parse_agents_by_status(payload: Any) -> list[AgentBrief]:
     """The ``data`` rows of ``queryAgentByStatus``."""
     return load_list(AgentBrief, _rows(payload))
+
+
+def _of_payload(parse: Callable[[Any], R]) -> Parser[R]:
+    return lambda payload, _: parse(payload)
+
+
+def _vdn_page(payload: Any, params: Mapping[str, Any]) -> Page[AgentBrief]:
+    return parse_vdn_agents(payload, params["offset"], params["limit"])
+
+
+def _endpoint(
+    path: str, parse: Callable[[Any], R], *, wrapped: bool, envelope: EnvelopeKind = "result"
+) -> CECEndpoint[R]:
+    return CECEndpoint(path=path, parse=_of_payload(parse), wrapped=wrapped, envelope=envelope)
+
+
+SYSTEM_STATE: Final = _endpoint("agentgroup/systemstate", parse_system_state, wrapped=True)
+LEGACY_SYSTEM_STATE: Final = _endpoint(
+    "querymonitor/systemstate", parse_legacy_system_state, wrapped=True
+)
+AGENT_STATUS: Final = _endpoint(
+    "agentgroup/agentstatusinfobyagentids", parse_agent_status, wrapped=False
+)
+TEAM_AGENT_STATUS: Final = _endpoint(
+    "agentgroup/teamagentstatusinfo", parse_team_agent_status, wrapped=False
+)
+AGENT_REST_INFO: Final = _endpoint("agentgroup/agentrestinfos", parse_agent_rest_info, wrapped=True)
+AGENT_CALLS: Final = _endpoint("agentgroup/queryagentcalls", parse_agent_calls, wrapped=False)
+VDN_AGENTS: Final = CECEndpoint(
+    path="vdn/totalagentabstractex3",
+    parse=_vdn_page,
+    wrapped=False,
+    page_cap=VDN_AGENTS_LIMIT_MAX,
+)
+AGENTS_BY_STATUS: Final = _endpoint(
+    "vdn/queryAgentByStatus", parse_agents_by_status, wrapped=False, envelope="return"
+)
+
+ENDPOINTS: Final[tuple[CECEndpoint[Any], ...]] = (
+    SYSTEM_STATE,
+    LEGACY_SYSTEM_STATE,
+    AGENT_STATUS,
+    TEAM_AGENT_STATUS,
+    AGENT_REST_INFO,
+    AGENT_CALLS,
+    VDN_AGENTS,
+    AGENTS_BY_STATUS,
+)

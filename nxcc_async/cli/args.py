@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
-from nxcc_async import __version__
+from nxcc_async._version import __version__
 from nxcc_async.cli import demo
 from nxcc_async.cli.commands import agents, cdrs, emulator, queues
 from nxcc_async.cli.errors import UsageError

@@ -18,10 +18,9 @@ from typing import Any, NamedTuple
 
 from nxcc_async.cli import output, progress, readback, times
 from nxcc_async.cli.commands.cdrs import add_progress_option, summary
+from nxcc_async.client.client import AsyncNXCC
 from nxcc_async.emulator import Emulator
-from nxcc_async.harvest.export import export
 from nxcc_async.harvest.sinks import FORMATS
-from nxcc_async.nxcc.client import AsyncNXCC
 
 #: The emulator's own made-up credentials (``nxcc emulator`` accepts the same by default).
 DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET, DEMO_TENANT = "ak", "sk", 144
@@ -122,8 +121,8 @@ async def run(args: argparse.Namespace) -> int:
             tenant_id=DEMO_TENANT,
         ) as client:
             with progress.reporter(args.progress) as on_progress:
-                result = await export(
-                    client, DEMO_START, end, out, overwrite=True, on_progress=on_progress
+                result = await client.cdrs.export(
+                    DEMO_START, end, out, overwrite=True, on_progress=on_progress
                 )
     print(summary(result, time.monotonic() - began))
     facts = summarise(readback.calls(out, result.format))

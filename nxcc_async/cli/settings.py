@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from nxcc_async.cli.errors import UsageError
-from nxcc_async.nxcc.client import AsyncNXCC
+from nxcc_async.client.client import AsyncNXCC
 from nxcc_async.nxcc.config import ENV_VARS, settings_from_env
 
 _FLAG_VARS = {

@@ -4,6 +4,9 @@ After a window is written, ``sink.commit()`` makes the output durable and return
 the checkpoint then records that position with the harvester's state, atomically. A rerun with
 the same checkpoint reopens the sink at the saved position (dropping anything written after it)
 and resumes right after the last committed window: every call lands exactly once.
+
+The first checkpoint is written before the first row, holding the empty output's position: an
+export stopped at any moment, even in its first milliseconds, resumes.
 """
 
 from __future__ import annotations
@@ -12,19 +15,15 @@ import asyncio
 import contextlib
 import os
 import time
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from nxcc_async.harvest.harvester import HarvestProgress, ProgressCallback
-from nxcc_async.harvest.sinks import open_sink
-from nxcc_async.harvest.stream import resume_or_start
-from nxcc_async.nxcc import endpoints as ep
-
-if TYPE_CHECKING:
-    from nxcc_async.nxcc.client import AsyncNXCC
+from nxcc_async.harvest.checkpoint import CheckpointFile
+from nxcc_async.harvest.harvester import Harvester, HarvestProgress, ProgressCallback
+from nxcc_async.harvest.sinks import Sink, open_sink
+from nxcc_async.harvest.state import Source
+from nxcc_async.harvest.stream import check_every, resume_or_start
 
 
 @attrs.frozen
@@ -41,60 +40,54 @@ class ExportResult:
 
 
 async def export(
-    client: AsyncNXCC,
+    source: Source,
     start: int,
     end: int,
     out: str | os.PathLike[str],
     *,
-    filters: Mapping[str, Any] | None = None,
     format: str | None = None,
     checkpoint: str | os.PathLike[str] | None = None,
     overwrite: bool = False,
-    page_size: int = ep.CDR_PAGE_MAX,
     window: int = 600,
     checkpoint_every: float = 1.0,
     on_progress: ProgressCallback | None = None,
 ) -> ExportResult:
-    """Harvest ``[start, end)`` (Unix seconds) into ``out`` (format from ``format`` or the file
-    extension: jsonl, csv, sqlite, parquet). With ``checkpoint``, a rerun resumes."""
-    filters = dict(filters or {})
+    """Harvest ``[start, end)`` (Unix seconds) from ``source`` into ``out`` (format from
+    ``format`` or the file extension: jsonl, csv, sqlite, parquet). With ``checkpoint``, a rerun
+    resumes. Used by ``client.cdrs.export``."""
+    every = check_every(checkpoint_every)
     harvester, store, state = resume_or_start(
-        client,
-        start,
-        end,
-        filters,
-        checkpoint=checkpoint,
-        page_size=page_size,
-        window=window,
-        on_progress=on_progress,
+        source, start, end, checkpoint=checkpoint, window=window, on_progress=on_progress
     )
-    if state is not None and state.get("done"):
+    if state is not None and state.done:
         return ExportResult(
             path=Path(out),
-            format=str(state.get("sink", {}).get("format", format or "")),
+            format=str((state.sink or {}).get("format", format or "")),
             rows_written=0,
-            rows_total=int(state.get("rows", 0)),
+            rows_total=state.rows,
             resumed=True,
             already_complete=True,
             progress=None,
         )
-    resume_at = state.get("sink") if state is not None else None
+    resume_at = state.sink if state is not None else None
     written = 0
     locked = store.lock() if store is not None else contextlib.nullcontext()
     with locked, open_sink(out, format, resume=resume_at, overwrite=overwrite) as sink:
+        if store is not None and state is None:
+            await _save(store, harvester, sink)  # before the first row: resumable from now on
         last_save = time.monotonic()
         async with contextlib.aclosing(harvester.batches()) as batches:
             async for batch in batches:
                 # file and database I/O in a worker thread: the loop keeps fetching meanwhile
                 await asyncio.to_thread(sink.write, batch)
                 written += len(batch)
-                if store is not None and time.monotonic() - last_save >= checkpoint_every:
-                    position = await asyncio.to_thread(sink.commit)
-                    store.save({**harvester.state(), "sink": position})
+                if store is not None and time.monotonic() - last_save >= every:
+                    await _save(store, harvester, sink)
                     last_save = time.monotonic()
-        position = await asyncio.to_thread(sink.commit)
         if store is not None:
-            store.save({**harvester.state(), "sink": position})
+            await _save(store, harvester, sink)
+        else:
+            await asyncio.to_thread(sink.commit)
         return ExportResult(
             path=Path(out),
             format=sink.format,
@@ -104,3 +97,9 @@ async def export(
             already_complete=False,
             progress=harvester.progress(),
         )
+
+
+async def _save(store: CheckpointFile, harvester: Harvester, sink: Sink) -> None:
+    """Commit the output, then record its position with the harvest's state."""
+    position = await asyncio.to_thread(sink.commit)
+    store.save(attrs.evolve(harvester.state(), sink=position).to_json())

@@ -18,22 +18,19 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
 
 import attrs
-import orjson
 
 from nxcc_async._core.errors import HarvestError, NXCCError
+from nxcc_async._core.page import Page
+from nxcc_async._core.pagination import iter_pages_until_short
 from nxcc_async.harvest.planner import Planner, Window
-from nxcc_async.nxcc import endpoints as ep
+from nxcc_async.harvest.state import HarvestState, Source
 from nxcc_async.nxcc.records import CallRecord
-
-if TYPE_CHECKING:
-    from nxcc_async.nxcc.client import AsyncNXCC
 
 #: Seconds of ids kept for de-duplication behind the last finished window.
 _OVERLAP_MEMORY = 2
@@ -79,65 +76,46 @@ class HarvestProgress:
 ProgressCallback = Callable[[HarvestProgress], None]
 
 
-def fingerprint(client: AsyncNXCC, start: int, end: int, filters: Mapping[str, Any]) -> str:
-    """A short hash of what identifies a harvest (server, tenant, period, filters): no secrets."""
-    identity = {
-        "base_url": client.base_url,
-        "tenant_id": client.tenant_id,
-        "start": start,
-        "end": end,
-        "filters": dict(sorted(filters.items())),
-    }
-    return hashlib.sha256(orjson.dumps(identity)).hexdigest()[:20]
-
-
 class Harvester:
-    """One harvest of ``[start, end)`` (Unix seconds) through ``client``; see the module doc."""
+    """One harvest of ``[start, end)`` (Unix seconds) from ``source``; see the module doc."""
 
     def __init__(
         self,
-        client: AsyncNXCC,
+        source: Source,
         start: int,
         end: int,
         *,
-        filters: Mapping[str, Any],
-        page_size: int = ep.CDR_PAGE_MAX,
         window: int = 600,
-        resume: Mapping[str, Any] | None = None,
+        resume: HarvestState | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> None:
-        ep.check_page(1, page_size, ep.CDR_PAGE_MAX)
-        self._client = client
+        if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+            raise ValueError(f"window must be a whole number of seconds >= 1, got {window!r}")
+        self._source = source
         self._start, self._end = start, end
-        self._filters = dict(filters)
-        self._page_size = page_size
         self._on_progress = on_progress
-        self.fingerprint = fingerprint(client, start, end, self._filters)
+        self.fingerprint = source.fingerprint
         self._recent: dict[str, int] = {}
         self._windows = self._rows = self._duplicates = 0
         self._done_until = start
         rate: float | None = None
         if resume is not None:
-            if resume.get("fingerprint") != self.fingerprint:
+            if resume.fingerprint != self.fingerprint:
                 raise ValueError("the resume state belongs to a harvest with other arguments")
-            self._done_until = int(resume["done_until"])
-            self._recent = {str(k): int(v) for k, v in resume.get("recent_ids", {}).items()}
-            self._windows = int(resume.get("windows", 0))
-            self._rows = int(resume.get("rows", 0))
-            self._duplicates = int(resume.get("duplicates", 0))
-            rate = resume.get("rate")
-        target = max(1, page_size * 9 // 10)
+            self._done_until = resume.done_until
+            self._recent = dict(resume.recent_ids)
+            self._windows, self._rows = resume.windows, resume.rows
+            self._duplicates = resume.duplicates
+            rate = resume.rate
         self._planner = Planner(
             self._done_until,
             end,
-            target=target,
-            initial=max(1, window),
+            target=max(1, source.page_size * 9 // 10),
+            initial=window,
             maximum=max(window, 7 * 86400),
+            rate=rate,
         )
-        if rate is not None:
-            self._planner.observe(Window(-1, 0, 1), 0)  # seed the estimate, then set it
-            self._planner._rate = float(rate)
-        self._ahead = 2 * client.max_concurrency
+        self._ahead = 2 * source.concurrency
         self._resumed_rows = self._rows
         self._resumed_until = self._done_until
         self._started = time.monotonic()
@@ -147,20 +125,20 @@ class Harvester:
         """True when the whole period has been handed out."""
         return self._done_until >= self._end
 
-    def state(self) -> dict[str, Any]:
+    def state(self) -> HarvestState:
         """What a checkpoint needs to resume right after the last batch handed out."""
-        return {
-            "fingerprint": self.fingerprint,
-            "start": self._start,
-            "end": self._end,
-            "done_until": self._done_until,
-            "recent_ids": dict(self._recent),
-            "windows": self._windows,
-            "rows": self._rows,
-            "duplicates": self._duplicates,
-            "rate": self._planner.calls_per_second,
-            "done": self.done,
-        }
+        return HarvestState(
+            fingerprint=self.fingerprint,
+            start=self._start,
+            end=self._end,
+            done_until=self._done_until,
+            recent_ids=dict(self._recent),
+            windows=self._windows,
+            rows=self._rows,
+            duplicates=self._duplicates,
+            rate=self._planner.calls_per_second,
+            done=self.done,
+        )
 
     def progress(self) -> HarvestProgress:
         """The progress so far."""
@@ -215,22 +193,21 @@ class Harvester:
 
     async def _fetch(self, window: Window) -> list[CallRecord]:
         low, high = window.request_range
-        records: list[CallRecord] = []
-        number = 1
-        while True:
-            body = ep.cdr_page_body(low, high, number, self._page_size, self._filters)
+        fetch = self._source.fetch
+
+        async def page(number: int) -> Page[CallRecord]:
             try:
-                envelope = await self._client.call(ep.CDR_PAGE, body)
+                return await fetch(low, high, number)
             except NXCCError as exc:
                 raise HarvestError(
                     f"{window} (request {low}..{high}), page {number} kept failing: {exc}. "
                     "The windows before it are complete: with a checkpoint, a rerun resumes."
                 ) from exc
-            page = ep.parse_cdr_page(envelope, number, self._page_size)
-            records.extend(page.items)
-            if page.is_last:
-                break
-            number += 1
+
+        records: list[CallRecord] = []
+        async with aclosing(iter_pages_until_short(page)) as pages:
+            async for found in pages:
+                records.extend(found.items)
         self._planner.observe(window, len(records))
         return records
 

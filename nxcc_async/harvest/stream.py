@@ -5,76 +5,64 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncGenerator
 
 from nxcc_async._core.pagination import ItemStream
 from nxcc_async.harvest.checkpoint import CheckpointFile
-from nxcc_async.harvest.harvester import Harvester, ProgressCallback, fingerprint
+from nxcc_async.harvest.harvester import Harvester, ProgressCallback
+from nxcc_async.harvest.state import HarvestState, Source
 from nxcc_async.nxcc.records import CallRecord
 
-if TYPE_CHECKING:
-    from nxcc_async.nxcc.client import AsyncNXCC
+
+def check_every(checkpoint_every: float) -> float:
+    """``checkpoint_every`` if it is a number of seconds >= 0."""
+    if isinstance(checkpoint_every, bool) or not isinstance(checkpoint_every, (int, float)):
+        raise TypeError("checkpoint_every must be a number of seconds")
+    if not checkpoint_every >= 0:  # also refuses NaN
+        raise ValueError(f"checkpoint_every must be >= 0 seconds, got {checkpoint_every}")
+    return float(checkpoint_every)
 
 
 def harvest_stream(
-    client: AsyncNXCC,
+    source: Source,
     start: int,
     end: int,
-    filters: Mapping[str, Any],
     *,
     checkpoint: str | os.PathLike[str] | None,
-    page_size: int,
     window: int,
     checkpoint_every: float,
     on_progress: ProgressCallback | None,
 ) -> ItemStream[CallRecord]:
     """Every call of ``[start, end)`` once, resuming from ``checkpoint`` if it holds a state.
 
-    The checkpoint is saved when the consumer comes back for more after a window, at most every
-    ``checkpoint_every`` seconds and at the end: a rerun never yields a call the consumer had
-    already taken before that save, and never misses one."""
+    The checkpoint is saved when the consumer comes back for more after a batch (at most every
+    ``checkpoint_every`` seconds; 0 = after every batch) and at the end: a rerun re-delivers at
+    most the batches taken since the last save, and never misses a call."""
+    every = check_every(checkpoint_every)
     harvester, store, _ = resume_or_start(
-        client,
-        start,
-        end,
-        filters,
-        checkpoint=checkpoint,
-        page_size=page_size,
-        window=window,
-        on_progress=on_progress,
+        source, start, end, checkpoint=checkpoint, window=window, on_progress=on_progress
     )
-    return ItemStream(_checkpointed(harvester, store, checkpoint_every))
+    return ItemStream(_checkpointed(harvester, store, every))
 
 
 def resume_or_start(
-    client: AsyncNXCC,
+    source: Source,
     start: int,
     end: int,
-    filters: Mapping[str, Any],
     *,
     checkpoint: str | os.PathLike[str] | None,
-    page_size: int,
     window: int,
     on_progress: ProgressCallback | None,
-) -> tuple[Harvester, CheckpointFile | None, dict[str, Any] | None]:
+) -> tuple[Harvester, CheckpointFile | None, HarvestState | None]:
     """A harvester resumed from ``checkpoint``'s saved state (when it holds one for these same
     arguments; another run's checkpoint raises ``CheckpointMismatch``), the checkpoint file,
     and the state it was resumed from."""
     store = CheckpointFile(checkpoint) if checkpoint is not None else None
     state = None
     if store is not None:
-        state = store.load(expect_fingerprint=fingerprint(client, start, end, filters))
-    harvester = Harvester(
-        client,
-        start,
-        end,
-        filters=filters,
-        page_size=page_size,
-        window=window,
-        resume=state,
-        on_progress=on_progress,
-    )
+        saved = store.load(expect_fingerprint=source.fingerprint)
+        state = None if saved is None else HarvestState.from_json(saved, repr(str(store.path)))
+    harvester = Harvester(source, start, end, window=window, resume=state, on_progress=on_progress)
     return harvester, store, state
 
 
@@ -87,7 +75,7 @@ async def _checkpointed(
             async for batch in batches:
                 yield batch
                 if store is not None and time.monotonic() - last_save >= every:
-                    store.save(harvester.state())
+                    store.save(harvester.state().to_json())
                     last_save = time.monotonic()
         if store is not None:
-            store.save(harvester.state())
+            store.save(harvester.state().to_json())

@@ -10,7 +10,7 @@ from typing import Any
 from nxcc_async._core.lifecycle import BlockingClient
 from nxcc_async._core.portal import Portal, bind_lifetime
 from nxcc_async._core.retry import RetryPolicy
-from nxcc_async.nxcc.client import AsyncNXCC
+from nxcc_async.client.client import AsyncNXCC
 from nxcc_async.nxcc.config import Region, client_settings
 from nxcc_async.nxcc.signing import Algorithm
 from nxcc_async.nxcc.sync_resources import Agents, Cdrs, Numbers, Queues, Tasks

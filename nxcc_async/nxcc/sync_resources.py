@@ -10,6 +10,11 @@ from collections.abc import Iterator, Sequence
 from nxcc_async._core.page import Page
 from nxcc_async._core.portal import SyncResource
 from nxcc_async._core.timeutil import TimeArg
+from nxcc_async.client.resources.agents import AgentsAPI
+from nxcc_async.client.resources.cdrs import CdrsAPI
+from nxcc_async.client.resources.numbers import NumbersAPI
+from nxcc_async.client.resources.queues import QueuesAPI
+from nxcc_async.client.resources.tasks import TasksAPI
 from nxcc_async.harvest.harvester import ProgressCallback
 from nxcc_async.nxcc import endpoints as ep
 from nxcc_async.nxcc.enums import AnsweredFilter, CallDirection, DispatchType, StartupType
@@ -23,11 +28,6 @@ from nxcc_async.nxcc.records import (
     DialTarget,
     QueueMember,
 )
-from nxcc_async.nxcc.resources.agents import AgentsAPI
-from nxcc_async.nxcc.resources.cdrs import CdrsAPI
-from nxcc_async.nxcc.resources.numbers import NumbersAPI
-from nxcc_async.nxcc.resources.queues import QueuesAPI
-from nxcc_async.nxcc.resources.tasks import TasksAPI
 
 
 class Agents(SyncResource):

@@ -6,15 +6,15 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from nxcc_async.cli import progress, times
 from nxcc_async.cli.errors import UsageError
 from nxcc_async.cli.settings import add_connection_options, make_client
 from nxcc_async.harvest.checkpoint import CheckpointFile
-from nxcc_async.harvest.export import ExportResult, export
+from nxcc_async.harvest.export import ExportResult
 from nxcc_async.harvest.sinks import FORMATS, format_for
-from nxcc_async.nxcc import endpoints as ep
+from nxcc_async.nxcc.cdr_filters import FILTERS, CdrFilters
 
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -28,14 +28,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         description="Export every CDR that started in [--start, --end) to --out.",
     )
     add_time_options(p)
-    flt = p.add_argument_group("filters")
-    answered = flt.add_mutually_exclusive_group()
-    answered.add_argument("--answered", dest="answered", action="store_true", default=None)
-    answered.add_argument("--unanswered", dest="answered", action="store_false")
-    flt.add_argument("--direction", choices=("inbound", "outbound", "aicc"))
-    flt.add_argument("--agent", metavar="NAME", help="the agent's userName")
-    flt.add_argument("--caller", metavar="NUMBER")
-    flt.add_argument("--callee", metavar="NUMBER")
+    add_filter_options(p)
     p.add_argument("--out", required=True, metavar="FILE", help="output file")
     p.add_argument("--format", choices=FORMATS, help="default: from the --out extension")
     p.add_argument("--checkpoint", metavar="FILE", help="resume file (a rerun continues)")
@@ -43,6 +36,28 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     add_progress_option(p)
     add_connection_options(p)
     p.set_defaults(run=run_export)
+
+
+def add_filter_options(p: argparse.ArgumentParser) -> None:
+    """One option per CDR filter, from :data:`~nxcc_async.nxcc.cdr_filters.FILTERS`."""
+    group = p.add_argument_group("filters")
+    for name, spec in FILTERS.items():
+        if spec.off_flag is not None:
+            pair = group.add_mutually_exclusive_group()
+            pair.add_argument(
+                spec.flag, dest=name, action="store_true", default=None, help=spec.help
+            )
+            pair.add_argument(
+                spec.off_flag, dest=name, action="store_false", help=f"not {spec.help}"
+            )
+        else:
+            group.add_argument(spec.flag, dest=name, choices=spec.choices, help=spec.help)
+
+
+def filters_of(args: argparse.Namespace) -> CdrFilters:
+    """The CDR filters given on the command line."""
+    given = {name: getattr(args, name) for name in FILTERS if getattr(args, name) is not None}
+    return cast(CdrFilters, given)
 
 
 def add_time_options(p: argparse.ArgumentParser) -> None:
@@ -87,13 +102,7 @@ def _announce_resume(checkpoint: str | None) -> None:
 async def run_export(args: argparse.Namespace) -> int:
     """Run ``nxcc cdrs export``."""
     start, end = times.parse_range(args.start, args.end, args.tz)
-    filters = ep.cdr_filters(
-        answered=args.answered,
-        direction=args.direction,
-        name=args.agent,
-        caller=args.caller,
-        callee=args.callee,
-    )
+    filters = filters_of(args)
     if args.format is None:
         try:
             format_for(args.out)
@@ -107,16 +116,15 @@ async def run_export(args: argparse.Namespace) -> int:
     async with make_client(args) as client:
         with progress.reporter(args.progress) as on_progress:
             try:
-                result = await export(
-                    client,
+                result = await client.cdrs.export(
                     start,
                     end,
                     args.out,
-                    filters=filters,
                     format=args.format,
                     checkpoint=args.checkpoint,
                     overwrite=args.overwrite,
                     on_progress=on_progress,
+                    **filters,
                 )
             except FileExistsError:
                 raise UsageError(

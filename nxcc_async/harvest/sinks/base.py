@@ -139,35 +139,3 @@ def format_for(path: str | os.PathLike[str], format: str | None = None) -> str:
             f"use one of {known} or pass format= ({', '.join(FORMATS)})"
         )
     return _EXTENSIONS[suffix]
-
-
-def open_sink(
-    path: str | os.PathLike[str],
-    format: str | None = None,
-    *,
-    resume: SinkPosition | None = None,
-    overwrite: bool = False,
-) -> Sink:
-    """Open a sink for ``path``, by ``format`` or the file extension.
-
-    Without ``resume`` a fresh output is started; an existing non-empty one is refused
-    (``FileExistsError``) unless ``overwrite=True``. With ``resume`` (a position from
-    :meth:`Sink.commit`), anything written after it is dropped and writing continues.
-    """
-    name = format_for(path, format)
-    target = Path(path)
-    if name == "jsonl":
-        from nxcc_async.harvest.sinks.jsonl import JsonlSink
-
-        return JsonlSink(target, resume=resume, overwrite=overwrite)
-    if name == "csv":
-        from nxcc_async.harvest.sinks.csv import CsvSink
-
-        return CsvSink(target, resume=resume, overwrite=overwrite)
-    if name == "sqlite":
-        from nxcc_async.harvest.sinks.sqlite import SqliteSink
-
-        return SqliteSink(target, resume=resume, overwrite=overwrite)
-    from nxcc_async.harvest.sinks.parquet import ParquetSink
-
-    return ParquetSink(target, resume=resume, overwrite=overwrite)

@@ -9,23 +9,24 @@ from collections.abc import Callable
 from typing import Any
 
 import aiohttp
-import orjson
 
+from nxcc_async._core.channel import Channel
+from nxcc_async._core.endpoint import check_int, check_text
 from nxcc_async._core.lifecycle import AsyncClient
 from nxcc_async._core.requester import Requester
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async._core.secret import Secret
 from nxcc_async._core.throttle import Throttle
-from nxcc_async._core.transport import Request, Transport
-from nxcc_async.nxcc import envelope
+from nxcc_async._core.transport import Transport
+from nxcc_async.client.resources.agents import AgentsAPI
+from nxcc_async.client.resources.cdrs import CdrsAPI
+from nxcc_async.client.resources.numbers import NumbersAPI
+from nxcc_async.client.resources.queues import QueuesAPI
+from nxcc_async.client.resources.tasks import TasksAPI
 from nxcc_async.nxcc.config import Region, client_settings, resolve_base_url
-from nxcc_async.nxcc.endpoints import PREFIX
-from nxcc_async.nxcc.resources.agents import AgentsAPI
-from nxcc_async.nxcc.resources.cdrs import CdrsAPI
-from nxcc_async.nxcc.resources.numbers import NumbersAPI
-from nxcc_async.nxcc.resources.queues import QueuesAPI
-from nxcc_async.nxcc.resources.tasks import TasksAPI
-from nxcc_async.nxcc.signing import Algorithm, check_algorithm, signed_headers
+from nxcc_async.nxcc.endpoints import NXCCEndpoint, envelope_of
+from nxcc_async.nxcc.signing import Algorithm, check_algorithm
+from nxcc_async.nxcc.wire import NXCCWire
 
 
 class AsyncNXCC(AsyncClient):
@@ -38,6 +39,12 @@ class AsyncNXCC(AsyncClient):
     TLS is verified; ``ssl`` takes a CA bundle path or an ``ssl.SSLContext`` for private
     certificates. A ``session`` passed in is borrowed and never closed.
     """
+
+    agents: AgentsAPI
+    queues: QueuesAPI
+    cdrs: CdrsAPI
+    tasks: TasksAPI
+    numbers: NumbersAPI
 
     def __init__(
         self,
@@ -59,32 +66,54 @@ class AsyncNXCC(AsyncClient):
     ) -> None:
         if not isinstance(access_key, str) or not access_key:
             raise ValueError("access_key must be a non-empty str")
-        if tenant_id is not None and (
-            isinstance(tenant_id, bool) or not isinstance(tenant_id, int)
-        ):
-            raise TypeError(f"tenant_id must be an int, not {type(tenant_id).__name__}")
-        self.base_url = resolve_base_url(region, base_url)
-        self.access_key = access_key
-        self._secret = Secret(access_secret)
-        self.tenant_id = tenant_id
-        self.algorithm: Algorithm = check_algorithm(algorithm)
-        self._clock = clock
+        if tenant_id is not None:
+            check_int(tenant_id, "tenant_id")
+        self._wire = NXCCWire(
+            base_url=resolve_base_url(region, base_url),
+            access_key=access_key,
+            secret=Secret(access_secret),
+            tenant_id=tenant_id,
+            algorithm=check_algorithm(algorithm),
+            clock=clock,
+        )
         policy = retry if retry is not None else RetryPolicy(max_retries=max_retries)
         self.throttle = Throttle(max_concurrency, rate_limit)
         self._requester = Requester(
             Transport(timeout=timeout, session=session, ssl=ssl), self.throttle, policy
         )
-        self.agents = AgentsAPI(self)
-        self.queues = QueuesAPI(self)
-        self.cdrs = CdrsAPI(self)
-        self.tasks = TasksAPI(self)
-        self.numbers = NumbersAPI(self)
+        self._channel = Channel(self._requester, self._wire)
+        self.agents = AgentsAPI(self._channel, self)
+        self.queues = QueuesAPI(self._channel, self)
+        identity = {"base_url": self.base_url, "tenant_id": tenant_id}
+        self.cdrs = CdrsAPI(self._channel, self, identity=identity)
+        self.tasks = TasksAPI(self._channel, self)
+        self.numbers = NumbersAPI(self._channel, self)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> AsyncNXCC:
         """A client configured from ``NXCC_ACCESS_KEY``, ``NXCC_ACCESS_SECRET``, ``NXCC_REGION``,
         ``NXCC_BASE_URL`` and ``NXCC_TENANT_ID``; keyword arguments override them."""
         return cls(**client_settings(overrides))
+
+    @property
+    def base_url(self) -> str:
+        """The server's base URL (from ``region`` or ``base_url``)."""
+        return self._wire.base_url
+
+    @property
+    def access_key(self) -> str:
+        """The account's access key (not a secret: it is sent with every request)."""
+        return self._wire.access_key
+
+    @property
+    def tenant_id(self) -> int | None:
+        """The team id sent as ``tenantId`` (``None``: only ``cdr/page`` works)."""
+        return self._wire.tenant_id
+
+    @property
+    def algorithm(self) -> Algorithm:
+        """``md5`` or ``sha256`` signatures."""
+        return self._wire.algorithm
 
     @property
     def max_concurrency(self) -> int:
@@ -96,25 +125,13 @@ class AsyncNXCC(AsyncClient):
     ) -> dict[str, Any]:
         """Send ``body`` to ``endpoint`` (a path under ``/saas/cc/openapi/``) and return the
         decoded envelope. The low-level door for endpoints this library does not wrap yet."""
-        raw = orjson.dumps(body)
-        url = self.base_url + PREFIX + endpoint
-
-        def prepare() -> Request:
-            headers = signed_headers(
-                access_key=self.access_key,
-                access_secret=self._secret.reveal(),
-                ts_ms=int(self._clock() * 1000),
-                body=raw,
-                algorithm=self.algorithm,
-            )
-            return Request("POST", url, headers, raw)
-
-        return await self._requester.call(
-            prepare,
-            lambda response: envelope.decode(response, endpoint),
+        operation = NXCCEndpoint(
+            path=check_text(endpoint, "endpoint"),
+            parse=envelope_of,
             idempotent=idempotent,
-            endpoint=endpoint,
+            tenant=False,
         )
+        return await self._channel.send(operation, body)
 
     def __repr__(self) -> str:
         return (

@@ -5,11 +5,11 @@ from __future__ import annotations
 import builtins
 
 from nxcc_async._core.page import Page
-from nxcc_async._core.pagination import ItemStream, iter_pages_with_total
+from nxcc_async._core.pagination import ItemStream
 from nxcc_async._core.timeutil import TimeArg
+from nxcc_async.client.resources.base import Resource
 from nxcc_async.nxcc import endpoints as ep
 from nxcc_async.nxcc.records import Agent, AgentEfficiency, AgentStatus
-from nxcc_async.nxcc.resources.base import Resource
 
 
 class AgentsAPI(Resource):
@@ -19,24 +19,15 @@ class AgentsAPI(Resource):
         self, page: int = 1, size: int = ep.AGENT_PAGE_MAX, *, user_name: str | None = None
     ) -> Page[Agent]:
         """One page of agents (``size`` at most 200) with the ``total`` of matching agents."""
-        body = ep.agent_page_body(
-            ep.tenant(self._client.tenant_id, ep.AGENT_PAGE), page, size, user_name
+        return await self._send(
+            ep.AGENT_PAGE, ep.AGENT_PAGE.at(ep.agent_fields(user_name), page, size)
         )
-        envelope = await self._client.call(ep.AGENT_PAGE, body)
-        return ep.parse_agent_page(envelope, page, size)
 
     def iter(
         self, *, user_name: str | None = None, page_size: int = ep.AGENT_PAGE_MAX
     ) -> ItemStream[Agent]:
         """Every agent: page 1 first, then the other pages concurrently, items in order."""
-        ep.agent_page_body(
-            ep.tenant(self._client.tenant_id, ep.AGENT_PAGE), 1, page_size, user_name
-        )
-        pages = iter_pages_with_total(
-            lambda n: self.page(n, page_size, user_name=user_name),
-            prefetch=self._client.max_concurrency,
-        )
-        return ItemStream(pages)
+        return self._every(ep.AGENT_PAGE, ep.agent_fields(user_name), page_size)
 
     async def list(
         self, *, user_name: str | None = None, page_size: int = ep.AGENT_PAGE_MAX
@@ -48,10 +39,7 @@ class AgentsAPI(Resource):
         self, user_name: str, start: TimeArg, end: TimeArg
     ) -> builtins.list[AgentStatus]:
         """State durations (seconds) of an agent (email or ``NX…`` account) over a time range."""
-        body = ep.agent_status_body(
-            ep.tenant(self._client.tenant_id, ep.AGENT_STATUS), user_name, start, end
-        )
-        return ep.parse_agent_status(await self._client.call(ep.AGENT_STATUS, body))
+        return await self._send(ep.AGENT_STATUS, ep.status_fields(user_name, start, end))
 
     async def efficiency(
         self,
@@ -65,15 +53,7 @@ class AgentsAPI(Resource):
         per_day: bool = False,
     ) -> Page[AgentEfficiency]:
         """One page of efficiency statistics (totals, or one row per day with ``per_day``)."""
-        body = ep.efficiency_body(
-            ep.tenant(self._client.tenant_id, ep.AGENT_EFFICIENCY),
-            start,
-            end,
-            page,
-            size,
-            user_name=user_name,
-            group_name=group_name,
-            per_day=per_day,
+        fields = ep.efficiency_fields(
+            start, end, user_name=user_name, group_name=group_name, per_day=per_day
         )
-        envelope = await self._client.call(ep.AGENT_EFFICIENCY, body)
-        return ep.parse_efficiency_page(envelope, page, size)
+        return await self._send(ep.AGENT_EFFICIENCY, ep.AGENT_EFFICIENCY.at(fields, page, size))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from nxcc_async.client.resources.base import Resource
 from nxcc_async.nxcc import endpoints as ep
 from nxcc_async.nxcc.enums import DispatchType, StartupType
 from nxcc_async.nxcc.records import DialTarget
-from nxcc_async.nxcc.resources.base import Resource
 
 
 class TasksAPI(Resource):
@@ -31,7 +31,7 @@ class TasksAPI(Resource):
         """Create an auto-dial task and dial ``call_list``. Not idempotent: it is never retried
         once the request may have reached the server (a lost answer raises; check the CDRs by
         order id before calling again)."""
-        body = ep.create_and_call_body(
+        fields = ep.create_and_call_fields(
             country=country,
             task_name=task_name,
             agent_group_no=agent_group_no,
@@ -44,4 +44,4 @@ class TasksAPI(Resource):
             ratio_call_rate=ratio_call_rate,
             start_count=start_count,
         )
-        await self._client.call(ep.CREATE_AND_CALL, body, idempotent=False)
+        await self._send(ep.CREATE_AND_CALL, fields)

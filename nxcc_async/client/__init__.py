@@ -1,0 +1,1 @@
+"""The NXCC client: :class:`AsyncNXCC`, its resources, and the blocking mirror ``NXCC``."""

@@ -1,0 +1,157 @@
+"""``client.cdrs``: call detail records, by page, by stream, by order id, and in bulk."""
+
+from __future__ import annotations
+
+import builtins
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from nxcc_async._core.channel import Channel
+from nxcc_async._core.page import Page
+from nxcc_async._core.pagination import ItemStream, iter_pages_until_short
+from nxcc_async._core.timeutil import TimeArg
+from nxcc_async.client.resources.base import Resource
+from nxcc_async.harvest.export import ExportResult, export
+from nxcc_async.harvest.harvester import ProgressCallback
+from nxcc_async.harvest.state import Source, fingerprint
+from nxcc_async.harvest.stream import harvest_stream
+from nxcc_async.nxcc import endpoints as ep
+from nxcc_async.nxcc.cdr_filters import CdrFilters
+from nxcc_async.nxcc.records import CallRecord
+
+if sys.version_info >= (3, 11):
+    from typing import Unpack
+else:  # pragma: no cover
+    from typing_extensions import Unpack
+
+
+class CdrsAPI(Resource):
+    """Call detail records (``cdr/page``, ``cdr/queryByOrderId``); filters: see
+    :class:`~nxcc_async.nxcc.cdr_filters.CdrFilters`."""
+
+    def __init__(self, channel: Channel, owner: object, *, identity: Mapping[str, Any]) -> None:
+        super().__init__(channel, owner)
+        self._identity = dict(identity)
+
+    async def page(
+        self,
+        start: TimeArg,
+        end: TimeArg,
+        *,
+        page: int = 1,
+        size: int = ep.CDR_PAGE_MAX,
+        **filters: Unpack[CdrFilters],
+    ) -> Page[CallRecord]:
+        """One page (``size`` at most 100) of the CDRs that started between ``start`` and
+        ``end`` (aware datetimes or Unix seconds). The API gives no total."""
+        fields = ep.CDR_PAGE.at(ep.cdr_fields(start, end, filters), page, size)
+        return await self._send(ep.CDR_PAGE, fields)
+
+    def iter(
+        self,
+        start: TimeArg,
+        end: TimeArg,
+        *,
+        page_size: int = ep.CDR_PAGE_MAX,
+        **filters: Unpack[CdrFilters],
+    ) -> ItemStream[CallRecord]:
+        """Every CDR in the range, page by page until a short page (sequential: the API gives
+        no total). For long ranges use ``harvest``, which fetches time windows concurrently."""
+        first = ep.CDR_PAGE.at(ep.cdr_fields(start, end, filters), 1, page_size)
+
+        async def fetch(number: int) -> Page[CallRecord]:
+            return await self._send(ep.CDR_PAGE, {**first, "page": number})
+
+        return ItemStream(iter_pages_until_short(fetch))
+
+    async def by_order(self, order_id: str) -> builtins.list[CallRecord]:
+        """The CDRs of one order (an order may produce several calls)."""
+        return await self._send(ep.CDR_BY_ORDER, ep.order_fields(order_id))
+
+    def harvest(
+        self,
+        start: TimeArg,
+        end: TimeArg,
+        *,
+        checkpoint: str | os.PathLike[str] | None = None,
+        page_size: int = ep.CDR_PAGE_MAX,
+        window: int = 600,
+        checkpoint_every: float = 0.0,
+        on_progress: ProgressCallback | None = None,
+        **filters: Unpack[CdrFilters],
+    ) -> ItemStream[CallRecord]:
+        """Every CDR that started in ``[start, end)``, exactly once, fetched concurrently.
+
+        The period is cut into time windows sized to the data's density (starting at
+        ``window`` seconds); windows are fetched concurrently within the client's
+        ``max_concurrency`` and ``rate_limit`` and handed out in time order, one batch per
+        window. With ``checkpoint`` (a file path) the state is saved when the consumer comes
+        back for more (at most every ``checkpoint_every`` seconds; 0: after every batch), and a
+        rerun with the same arguments resumes there. See ``docs/harvesting.md``.
+        """
+        start_s, end_s, source = self._source(start, end, page_size, filters)
+        return harvest_stream(
+            source,
+            start_s,
+            end_s,
+            checkpoint=checkpoint,
+            window=window,
+            checkpoint_every=checkpoint_every,
+            on_progress=on_progress,
+        )
+
+    async def export(
+        self,
+        start: TimeArg,
+        end: TimeArg,
+        out: str | os.PathLike[str],
+        *,
+        format: str | None = None,
+        checkpoint: str | os.PathLike[str] | None = None,
+        overwrite: bool = False,
+        page_size: int = ep.CDR_PAGE_MAX,
+        window: int = 600,
+        checkpoint_every: float = 1.0,
+        on_progress: ProgressCallback | None = None,
+        **filters: Unpack[CdrFilters],
+    ) -> ExportResult:
+        """Harvest ``[start, end)`` into the file ``out`` (``format``: jsonl, csv, sqlite or
+        parquet; default from the extension). With ``checkpoint``, the output and the
+        checkpoint are committed together (at most every ``checkpoint_every`` seconds) and a
+        rerun resumes with nothing lost and nothing twice. See ``docs/harvesting.md``."""
+        start_s, end_s, source = self._source(start, end, page_size, filters)
+        return await export(
+            source,
+            start_s,
+            end_s,
+            out,
+            format=format,
+            checkpoint=checkpoint,
+            overwrite=overwrite,
+            window=window,
+            checkpoint_every=checkpoint_every,
+            on_progress=on_progress,
+        )
+
+    def _source(
+        self, start: TimeArg, end: TimeArg, page_size: int, filters: Mapping[str, Any]
+    ) -> tuple[int, int, Source]:
+        """The checked period and the harvest's page function over ``cdr/page``."""
+        fields = ep.cdr_fields(start, end, filters)
+        ep.CDR_PAGE.at(fields, 1, page_size)
+        start_s, end_s = fields.pop("startTime"), fields.pop("endTime")
+        identity = {
+            **self._identity,
+            "start": start_s,
+            "end": end_s,
+            "filters": dict(sorted(fields.items())),
+        }
+
+        async def fetch(low: int, high: int, number: int) -> Page[CallRecord]:
+            wire = {"startTime": low, "endTime": high, **fields, "page": number, "size": page_size}
+            return await self._send(ep.CDR_PAGE, wire)
+
+        source = Source(fetch, self._channel.max_concurrency, page_size, fingerprint(identity))
+        return start_s, end_s, source

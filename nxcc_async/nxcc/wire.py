@@ -1,0 +1,62 @@
+"""The NXCC side of a :class:`~nxcc_async._core.channel.Channel`: tenant id, JSON body,
+signed headers, envelope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
+import orjson
+
+from nxcc_async._core.endpoint import Endpoint
+from nxcc_async._core.secret import Secret
+from nxcc_async._core.transport import Request, Response
+from nxcc_async.nxcc import envelope
+from nxcc_async.nxcc.endpoints import NXCCEndpoint, tenant
+from nxcc_async.nxcc.signing import Algorithm, signed_headers
+
+
+class NXCCWire:
+    """Signs with ``access_key``/``secret`` (md5 or sha256) at ``clock()`` + the offset."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        access_key: str,
+        secret: Secret,
+        tenant_id: int | None,
+        algorithm: Algorithm,
+        clock: Callable[[], float],
+    ) -> None:
+        self.base_url = base_url
+        self.access_key = access_key
+        self._secret = secret
+        self.tenant_id = tenant_id
+        self.algorithm = algorithm
+        self._clock = clock
+
+    def check(self, endpoint: Endpoint[Any], fields: Mapping[str, Any]) -> dict[str, Any]:
+        """``fields``, led by ``tenantId`` when the operation needs it."""
+        if cast(NXCCEndpoint[Any], endpoint).tenant:
+            return {"tenantId": tenant(self.tenant_id, endpoint.path), **fields}
+        return dict(fields)
+
+    def encode(self, endpoint: Endpoint[Any], fields: Mapping[str, Any]) -> bytes:
+        """Compact JSON: the bytes that are signed and sent."""
+        return orjson.dumps(fields)
+
+    def prepare(self, endpoint: Endpoint[Any], body: bytes, clock_offset: float) -> Request:
+        """A POST signed at this moment (``ts`` in ms)."""
+        headers = signed_headers(
+            access_key=self.access_key,
+            access_secret=self._secret.reveal(),
+            ts_ms=int((self._clock() + clock_offset) * 1000),
+            body=body,
+            algorithm=self.algorithm,
+        )
+        return Request("POST", self.base_url + endpoint.full_path, headers, body)
+
+    def decode(self, endpoint: Endpoint[Any], response: Response) -> Any:
+        """The envelope of a successful answer (``code == 0``), or its error."""
+        return envelope.decode(response, endpoint.path)
