@@ -60,6 +60,11 @@ class CheckpointFile:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        if self.path.is_dir():
+            raise CheckpointError(
+                f"checkpoint {str(self.path)!r} is a directory; give a file path such as "
+                f"{str(self.path / 'run.ckpt')!r}"
+            )
 
     def __repr__(self) -> str:
         return f"CheckpointFile({str(self.path)!r})"

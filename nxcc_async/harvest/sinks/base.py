@@ -20,18 +20,6 @@ from nxcc_async.nxcc.records import CallRecord
 SinkPosition: TypeAlias = dict[str, Any]
 """A JSON-serialisable commit position, e.g. ``{"format": "jsonl", "offset": 1234, "rows": 9}``."""
 
-FORMATS: tuple[str, ...] = ("jsonl", "csv", "sqlite", "parquet")
-
-_EXTENSIONS = {
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".csv": "csv",
-    ".sqlite": "sqlite",
-    ".sqlite3": "sqlite",
-    ".db": "sqlite",
-    ".parquet": "parquet",
-}
-
 
 class Sink(abc.ABC):
     """Where harvested records go. Use as a context manager; ``close()`` commits first.
@@ -42,7 +30,11 @@ class Sink(abc.ABC):
 
     format: ClassVar[str]
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, path: Path, *, resume: SinkPosition | None = None, overwrite: bool = False
+    ) -> None:
+        """Every sink opens as ``Cls(path, resume=, overwrite=)`` (see :func:`open_sink`);
+        the base keeps the path and counts rows."""
         self.path = path
         self.rows = 0  # records written so far, including resumed ones
         self._closed = False
@@ -121,21 +113,3 @@ def fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def format_for(path: str | os.PathLike[str], format: str | None = None) -> str:
-    """The sink format for ``path``: ``format`` if given, else from the file extension."""
-    if format is not None:
-        name = format.lower().lstrip(".")
-        name = _EXTENSIONS.get(f".{name}", name)
-        if name not in FORMATS:
-            raise ValueError(f"unknown sink format {format!r}; choose one of {', '.join(FORMATS)}")
-        return name
-    suffix = Path(path).suffix.lower()
-    if suffix not in _EXTENSIONS:
-        known = ", ".join(sorted(_EXTENSIONS))
-        raise ValueError(
-            f"cannot tell the output format of {str(path)!r} from its extension {suffix!r}; "
-            f"use one of {known} or pass format= ({', '.join(FORMATS)})"
-        )
-    return _EXTENSIONS[suffix]
