@@ -11,8 +11,9 @@ from nxcc_async._core.lifecycle import BlockingClient
 from nxcc_async._core.page import Page
 from nxcc_async._core.portal import Portal, bind_lifetime
 from nxcc_async._core.retry import RetryPolicy
+from nxcc_async._core.timeutil import utcnow
 from nxcc_async.cec import endpoints as ep
-from nxcc_async.cec.client import AsyncCEC, _utcnow
+from nxcc_async.cec.client import AsyncCEC
 from nxcc_async.cec.records import (
     AgentBrief,
     AgentCalls,
@@ -45,7 +46,7 @@ class CEC(BlockingClient):
         timeout: float = 30.0,
         max_retries: int = 3,
         retry: RetryPolicy | None = None,
-        clock: Callable[[], dt.datetime] = _utcnow,
+        clock: Callable[[], dt.datetime] = utcnow,
     ) -> None:
         client = AsyncCEC(
             base_url,
