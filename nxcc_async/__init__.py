@@ -22,6 +22,7 @@ from nxcc_async._core.errors import (
 )
 from nxcc_async._core.page import Page
 from nxcc_async._core.retry import RetryPolicy
+from nxcc_async.nxcc.blocking import NXCC
 from nxcc_async.nxcc.client import AsyncNXCC
 from nxcc_async.nxcc.config import Region
 from nxcc_async.nxcc.enums import (
@@ -44,7 +45,6 @@ from nxcc_async.nxcc.records import (
     DialTarget,
     QueueMember,
 )
-from nxcc_async.nxcc.sync import NXCC
 
 __version__ = "0.1.0"
 

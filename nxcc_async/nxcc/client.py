@@ -39,6 +39,13 @@ class AsyncNXCC(AsyncClient):
     certificates. A ``session`` passed in is borrowed and never closed.
     """
 
+    # the resources (the blocking facade is generated from these annotations)
+    agents: AgentsAPI
+    queues: QueuesAPI
+    cdrs: CdrsAPI
+    tasks: TasksAPI
+    numbers: NumbersAPI
+
     def __init__(
         self,
         *,
