@@ -32,9 +32,9 @@ P = ParamSpec("P")
 class Portal:
     """An event loop in a daemon thread that runs a sync client's async work."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, name: str = "nxcc-async-portal") -> None:
         self._manager: AbstractContextManager[anyio.from_thread.BlockingPortal] = (
-            anyio.from_thread.start_blocking_portal(backend="asyncio", name="nxcc-async-portal")
+            anyio.from_thread.start_blocking_portal(backend="asyncio", name=name)
         )
         self._portal = self._manager.__enter__()
         self._thread_id = self._portal.call(threading.get_ident)
