@@ -271,6 +271,13 @@ def test_the_generator_reads_only_source(tmp_path: Path) -> None:
         (CLIENT.replace("LIMIT", "_LIMIT"), RESOURCE, "private name _LIMIT"),
         (CLIENT, RESOURCE.replace("ItemStream[Widget]", "Sequence[Widget]"), "plain def"),
         (CLIENT.replace("widgets: WidgetsAPI", "widgets: GadgetsAPI"), RESOURCE, "GadgetsAPI"),
+        (
+            CLIENT.replace(
+                "        async def ping", "        @functools.cache\n        async def ping"
+            ),
+            RESOURCE,
+            "decorators",
+        ),
     ],
 )
 def test_the_generator_refuses_what_it_cannot_mirror(

@@ -29,6 +29,7 @@ import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = "tools/gen_blocking.py"
@@ -78,7 +79,10 @@ LINE_LENGTH = 100
 # -------------------------------------------------------------------------------------------------
 
 INDENT = "    "
-SKIPPED_DECORATORS = frozenset({"property", "cached_property", "staticmethod"})
+# decorators of methods with no twin: properties (and their setters), static methods
+SKIPPED_DECORATORS = frozenset(
+    {"property", "cached_property", "staticmethod", "setter", "getter", "deleter"}
+)
 
 
 class GenerationError(Exception):
@@ -313,8 +317,8 @@ def _classify(module: Module, cls: str, node: ast.FunctionDef | ast.AsyncFunctio
     decorators = _decorators(node)
     if node.name.startswith("_") or node.name in SKIPPED_METHODS:
         return None
-    if any(d.split(".")[-1] in SKIPPED_DECORATORS or "." in d for d in decorators):
-        return None  # properties and their setters, static methods
+    if any(d.split(".")[-1] in SKIPPED_DECORATORS for d in decorators):
+        return None
     if decorators == ["classmethod"]:
         return "from_env" if node.name in MIRRORED_CLASSMETHODS else None
     if decorators:
@@ -395,6 +399,8 @@ def plan(target: Target, root: Path = ROOT) -> Plan:
         if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)):
             continue
         annotation = node.annotation
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            annotation = ast.parse(annotation.value, mode="eval").body  # ``agents: "AgentsAPI"``
         name = annotation.id if isinstance(annotation, ast.Name) else None
         if name is None or not name.endswith(RESOURCE_SUFFIX) or node.target.id.startswith("_"):
             continue
@@ -525,31 +531,31 @@ def _member_key(name: str) -> tuple[int, list[tuple[int, int | str]], str]:
 
 
 def _import_block(bindings: Sequence[Binding], first_party: set[str], indent: str) -> list[str]:
-    statements: dict[tuple[str, str | None, str | None], set[tuple[str, str | None]]] = {}
+    statements: dict[tuple[str, str, str | None], set[tuple[str, str | None]]] = {}
     for binding in bindings:
         if binding.name is None:
             statements[("import", binding.module, binding.asname)] = set()
         elif binding.asname is None:
             statements.setdefault(("from", binding.module, None), set()).add((binding.name, None))
         else:  # ``from m import a as b`` stays its own statement (ruff: combine-as-imports off)
-            key = ("from", binding.module, f"{binding.name} as {binding.asname}")
-            statements[key] = {(binding.name, binding.asname)}
-    sections: dict[int, list[tuple[object, str]]] = {}
+            aliased = ("from", binding.module, f"{binding.name} as {binding.asname}")
+            statements[aliased] = {(binding.name, binding.asname)}
+    sections: dict[int, list[tuple[Any, str]]] = {}
     for (kind, module, extra), members in statements.items():
         names = sorted(members, key=lambda m: _member_key(m[0]))
         if kind == "import":
             text = f"import {module}" + (f" as {extra}" if extra else "")
-            key: object = (0, _natural(module), module, extra or "")
+            order: Any = (0, _natural(module), module, extra or "")
         else:
             parts = [n if a is None else f"{n} as {a}" for n, a in names]
             text = _wrap_from(module, parts, indent)
-            key = (1, _natural(module), module, _member_key(names[0][0]))
-        sections.setdefault(_section(module, first_party), []).append((key, text))
+            order = (1, _natural(module), module, _member_key(names[0][0]))
+        sections.setdefault(_section(module, first_party), []).append((order, text))
     lines: list[str] = []
     for section in sorted(sections):
         if lines:
             lines.append("")
-        lines += [text for _, text in sorted(sections[section], key=lambda kt: kt[0])]  # type: ignore[arg-type,return-value]
+        lines += [text for _, text in sorted(sections[section], key=lambda kt: kt[0])]
     return lines
 
 
