@@ -21,12 +21,12 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff: lint rules and formatting."""
+    """ruff: lint rules and formatting; the generated blocking facade is up to date."""
     session.install("ruff>=0.5")
-    session.run("ruff", "check", "nxcc_async", "tests", "benchmarks", "docs", "noxfile.py")
-    session.run(
-        "ruff", "format", "--check", "nxcc_async", "tests", "benchmarks", "docs", "noxfile.py"
-    )
+    paths = ["nxcc_async", "tests", "tools", "benchmarks", "docs", "noxfile.py"]
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
+    session.run("python", "tools/gen_blocking.py", "--check")
 
 
 @nox.session

@@ -23,6 +23,7 @@ from nxcc_async._core.errors import (
 from nxcc_async._core.page import Page
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async._version import __version__ as __version__
+from nxcc_async.client.blocking import NXCC
 from nxcc_async.client.client import AsyncNXCC
 from nxcc_async.nxcc.config import Region
 from nxcc_async.nxcc.enums import (
@@ -45,7 +46,6 @@ from nxcc_async.nxcc.records import (
     DialTarget,
     QueueMember,
 )
-from nxcc_async.nxcc.sync import NXCC
 
 __all__ = [
     "NXCC",

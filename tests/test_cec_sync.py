@@ -1,41 +1,17 @@
-"""The blocking ``CEC`` mirrors ``AsyncCEC`` name for name and works against the emulator."""
+"""The blocking ``CEC`` works against the emulator (its parity with ``AsyncCEC``: see
+``test_blocking_facade.py``)."""
 
 from __future__ import annotations
-
-import inspect
 
 import pytest
 
 from nxcc_async._core.errors import AuthError
 from nxcc_async._core.retry import RetryPolicy
-from nxcc_async.cec import CEC, AsyncCEC
+from nxcc_async.cec import CEC
 from nxcc_async.emulator import Emulator
 from nxcc_async.emulator.cec_data import system_counts
 
 FAST = RetryPolicy(max_retries=1, wait_initial=0.0, wait_max=0.0, wait_jitter=0.0)
-
-
-def _public_coroutines(cls: type) -> dict[str, inspect.Signature]:
-    return {
-        name: inspect.signature(fn)
-        for name, fn in vars(cls).items()
-        if not name.startswith("_") and inspect.iscoroutinefunction(fn) and name != "aclose"
-    }
-
-
-def test_every_async_method_has_a_sync_twin_with_the_same_signature() -> None:
-    async_methods = _public_coroutines(AsyncCEC)
-    assert "system_state" in async_methods
-    for name, signature in async_methods.items():
-        twin = getattr(CEC, name, None)
-        assert twin is not None, name
-        assert inspect.signature(twin) == signature, name
-
-
-def test_constructor_mirrors_except_session() -> None:
-    async_params = dict(inspect.signature(AsyncCEC.__init__).parameters)
-    async_params.pop("session")
-    assert dict(inspect.signature(CEC.__init__).parameters) == async_params
 
 
 def test_sync_client_against_the_emulator() -> None:

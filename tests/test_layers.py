@@ -15,8 +15,8 @@ LAYERS = {
     "nxcc_async._core": set(),
     "nxcc_async.nxcc": {"nxcc_async._core"},
     "nxcc_async.cec": {"nxcc_async._core"},
-    "nxcc_async.harvest.sinks": {"nxcc_async._core", "nxcc_async.nxcc"},
-    "nxcc_async.harvest": {"nxcc_async._core", "nxcc_async.nxcc", "nxcc_async.harvest.sinks"},
+    "nxcc_async.harvest": {"nxcc_async._core", "nxcc_async.nxcc"},
+    "nxcc_async.client": {"nxcc_async._core", "nxcc_async.nxcc", "nxcc_async.harvest"},
 }
 
 
@@ -26,28 +26,28 @@ def module_name(path: Path) -> str:
 
 
 def package_of(module: str, path: Path) -> str:
-    """The package a module belongs to; a ``__main__`` script is a node of its own."""
-    if path.name in {"__init__.py", "__main__.py"}:
+    """The top-level package a module belongs to (``nxcc_async.harvest`` for
+    ``nxcc_async.harvest.sinks.csv``); a ``__main__`` script is a node of its own."""
+    if path.name == "__main__.py":
         return module
-    return module.rpartition(".")[0]
+    parts = module.split(".")
+    if len(parts) == 2 and path.name != "__init__.py":  # a top-level module: nxcc_async itself
+        return parts[0]
+    return ".".join(parts[:2])
 
 
-def imports(path: Path, module: str) -> Iterator[str]:
-    """Every nxcc_async module ``path`` imports, resolved to a module name."""
-    package = package_of(module, path)
+def imports(path: Path) -> Iterator[str]:
+    """Every nxcc_async module ``path`` imports (the project uses absolute imports only)."""
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             yield from (a.name for a in node.names if a.name.startswith("nxcc_async"))
         elif isinstance(node, ast.ImportFrom):
+            assert not node.level, f"{path}: relative import"
             base = node.module or ""
-            if node.level:
-                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join([*anchor, base] if base else anchor)
-            if not base.startswith("nxcc_async"):
-                continue
-            for alias in node.names:
-                candidate = f"{base}.{alias.name}"
-                yield candidate if candidate in MODULES else base
+            if base.startswith("nxcc_async"):
+                for alias in node.names:
+                    candidate = f"{base}.{alias.name}"
+                    yield candidate if candidate in MODULES else base
 
 
 PATHS = {module_name(p): p for p in ROOT.rglob("*.py")}
@@ -58,7 +58,7 @@ def graph(collapse: bool) -> dict[str, set[str]]:
     edges: dict[str, set[str]] = {}
     for module, path in PATHS.items():
         source = package_of(module, path) if collapse else module
-        for imported in imports(path, module):
+        for imported in imports(path):
             target = imported if imported in MODULES else imported.rpartition(".")[0]
             if collapse:
                 target = package_of(target, PATHS[target])

@@ -32,9 +32,9 @@ P = ParamSpec("P")
 class Portal:
     """An event loop in a daemon thread that runs a sync client's async work."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, name: str = "nxcc-async-portal") -> None:
         self._manager: AbstractContextManager[anyio.from_thread.BlockingPortal] = (
-            anyio.from_thread.start_blocking_portal(backend="asyncio", name="nxcc-async-portal")
+            anyio.from_thread.start_blocking_portal(backend="asyncio", name=name)
         )
         self._portal = self._manager.__enter__()
         self._thread_id = self._portal.call(threading.get_ident)
@@ -47,10 +47,15 @@ class Portal:
         """True once stopped."""
         return self._closed
 
+    def on_own_thread(self) -> bool:
+        """True when called from the portal's own event-loop thread (where blocking on the
+        portal would deadlock)."""
+        return threading.get_ident() == self._thread_id
+
     def _check(self) -> None:
         if self._closed:
             raise RuntimeError("this client is closed; create a new one")
-        if threading.get_ident() == self._thread_id:
+        if self.on_own_thread():
             raise RuntimeError(
                 "a blocking nxcc_async client was called from its own event-loop thread (for "
                 "example from async code running on its portal); use the async client there"
@@ -82,7 +87,7 @@ class Portal:
                     return
                 yield from batch
         finally:
-            if not exhausted and not self._closed and threading.get_ident() != self._thread_id:
+            if not exhausted and not self._closed and not self.on_own_thread():
                 self.call(batches.aclose)
 
     def close(self, cleanup: Callable[[], Awaitable[None]] | None = None) -> None:
@@ -124,7 +129,7 @@ def bind_lifetime(
 
 
 def _quiet_close(portal: Portal, cleanup: Callable[[], Awaitable[None]]) -> None:
-    if threading.get_ident() == portal._thread_id:
+    if portal.on_own_thread():
         # collected on the portal's own thread: it cannot stop itself, let another thread do it
         threading.Thread(target=_quiet_close, args=(portal, cleanup), daemon=True).start()
         return

@@ -12,6 +12,11 @@ _from_timestamp = dt.datetime.fromtimestamp
 TimeArg: TypeAlias = dt.datetime | int | float
 
 
+def utcnow() -> dt.datetime:
+    """The current time, aware, in UTC (the default clock of the CEC clients)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def to_epoch_seconds(value: dt.datetime | int | float, name: str) -> int:
     """Unix seconds for a time argument: a timezone-aware ``datetime`` or a number of seconds.
 

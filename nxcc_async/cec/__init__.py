@@ -1,5 +1,6 @@
 """Huawei CEC (CC-CMS) monitoring: ``AsyncCEC``, its blocking mirror ``CEC``, and the records."""
 
+from nxcc_async.cec.blocking import CEC
 from nxcc_async.cec.client import AsyncCEC
 from nxcc_async.cec.records import (
     AgentBrief,
@@ -13,7 +14,6 @@ from nxcc_async.cec.records import (
     TeamAgentStatus,
 )
 from nxcc_async.cec.states import AgentStateKind
-from nxcc_async.cec.sync import CEC
 
 __all__ = [
     "CEC",

@@ -22,6 +22,7 @@ from nxcc_async._core.requester import Requester
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async._core.secret import Secret
 from nxcc_async._core.throttle import Throttle
+from nxcc_async._core.timeutil import utcnow
 from nxcc_async._core.transport import Transport
 from nxcc_async.cec import endpoints as ep
 from nxcc_async.cec.endpoints import CECEndpoint
@@ -40,10 +41,6 @@ from nxcc_async.cec.signing import (
     normalize_signed_headers,
 )
 from nxcc_async.cec.wire import CECWire
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _check_base_url(base_url: str) -> yarl.URL:
@@ -81,7 +78,7 @@ class AsyncCEC(AsyncClient):
         max_retries: int = 3,
         retry: RetryPolicy | None = None,
         session: aiohttp.ClientSession | None = None,
-        clock: Callable[[], dt.datetime] = _utcnow,
+        clock: Callable[[], dt.datetime] = utcnow,
     ) -> None:
         url = _check_base_url(base_url)
         if not isinstance(access_key, str) or not access_key or "/" in access_key:

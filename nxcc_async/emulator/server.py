@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import threading
 from collections.abc import Iterator
 from types import TracebackType
 from typing import Any
 
 from aiohttp import web
 
+from nxcc_async._core.portal import Portal
 from nxcc_async.emulator.cec import CECService
 from nxcc_async.emulator.config import Faults, Latency, RateLimit
 from nxcc_async.emulator.data import EmulatorData
@@ -175,31 +174,11 @@ class Emulator:
         Takes the constructor's arguments. Knobs may be changed from the calling thread.
         """
         emulator = cls(**kwargs)
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=_serve, args=(loop,), name="nxcc-emulator", daemon=True)
-        thread.start()
+        # the blocking clients' portal: handlers still sleeping (latency, slow faults) are
+        # cancelled when it stops, Ctrl-C while starting cancels the start
+        portal = Portal(name="nxcc-emulator")
         try:
-            asyncio.run_coroutine_threadsafe(emulator.start(), loop).result()
+            portal.call(emulator.start)
             yield emulator
         finally:
-            try:
-                if emulator._runner is not None:
-                    asyncio.run_coroutine_threadsafe(emulator.aclose(), loop).result()
-            finally:
-                loop.call_soon_threadsafe(loop.stop)
-                thread.join()
-                loop.close()
-
-
-def _serve(loop: asyncio.AbstractEventLoop) -> None:
-    asyncio.set_event_loop(loop)
-    try:
-        loop.run_forever()
-    finally:
-        # handlers still sleeping (latency, slow faults) are cancelled, not destroyed pending
-        pending = asyncio.all_tasks(loop)
-        for task in pending:
-            task.cancel()
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.run_until_complete(loop.shutdown_default_executor())
+            portal.close(emulator.aclose)

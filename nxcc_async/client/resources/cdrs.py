@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import builtins
 import os
-import sys
 from collections.abc import Mapping
 from typing import Any
+
+from typing_extensions import Unpack
 
 from nxcc_async._core.channel import Channel
 from nxcc_async._core.page import Page
@@ -20,11 +21,6 @@ from nxcc_async.harvest.stream import harvest_stream
 from nxcc_async.nxcc import endpoints as ep
 from nxcc_async.nxcc.cdr_filters import CdrFilters
 from nxcc_async.nxcc.records import CallRecord
-
-if sys.version_info >= (3, 11):
-    from typing import Unpack
-else:  # pragma: no cover
-    from typing_extensions import Unpack
 
 
 class CdrsAPI(Resource):
