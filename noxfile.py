@@ -20,6 +20,14 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def fuzz(session: nox.Session) -> None:
+    """The fuzz suite's long profile: thousands of hostile replies per endpoint (minutes)."""
+    session.install("-e", ".[test]")
+    session.env["NXCC_FUZZ_PROFILE"] = "long"
+    session.run("pytest", "tests/test_fuzz_replies.py", "-q", *session.posargs)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff: lint rules and formatting; the generated blocking facade is up to date."""
     session.install("ruff>=0.5")
