@@ -27,7 +27,6 @@ _ASSIGNED = re.compile(rf"(?P<key>\b{_NAME}\s*=\s*)(?P<value>[^&\s,;\"'}}]+)", r
 _HEADER = re.compile(rf"(?P<key>\b{_NAME}\s*:[ \t]*)(?P<value>[^\s\"',}}][^\r\n\"'}}]*)", re.I)
 _AUTH_V2 = re.compile(r"(auth-v2/[^/\s\"']*/[^/\s\"']*/[^/\s\"']*/)[0-9A-Za-z]+", re.IGNORECASE)
 _BEARER = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=\-]+", re.IGNORECASE)
-_NON_PRINTABLE = re.compile(r"[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]")
 _SPACES = re.compile(r"\s+")
 
 
@@ -55,7 +54,9 @@ def excerpt(body: bytes | str, limit: int = 160) -> str:
     # a bounded prefix only: a multi-megabyte HTML page is not worth scanning whole
     raw = body[: limit * 8 + 1024]
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-    text = _NON_PRINTABLE.sub("?", _SPACES.sub(" ", redact(text))).strip()
+    text = _SPACES.sub(" ", redact(text)).strip()
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else "?" for c in text)
     cut = len(raw) < len(body)
     if len(text) > limit:
         text, cut = text[: max(0, limit - 3)].rstrip(), True

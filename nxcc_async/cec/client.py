@@ -113,7 +113,7 @@ class AsyncCEC(AsyncClient):
         """Requests in flight at most."""
         return self.throttle.max_concurrency
 
-    def _prepare(self, endpoint: ep.Endpoint, body: bytes) -> Request:
+    def _prepare(self, endpoint: ep.Endpoint, body: bytes, clock_offset: float = 0.0) -> Request:
         path = endpoint.full_path
         sent = {
             "Host": self._host_sent,
@@ -124,7 +124,7 @@ class AsyncCEC(AsyncClient):
         auth = authorization(
             access_key=self.access_key,
             secret_key=self._secret.reveal(),
-            now=self._clock(),
+            now=self._clock() + dt.timedelta(seconds=clock_offset),
             method="POST",
             path=path,
             headers=signed,
@@ -138,7 +138,7 @@ class AsyncCEC(AsyncClient):
         The low-level door; every method below goes through it."""
         body = endpoint.body(params)
         return await self._requester.call(
-            lambda: self._prepare(endpoint, body),
+            lambda clock_offset: self._prepare(endpoint, body, clock_offset),
             lambda response: envelope.decode(response, endpoint.path, endpoint.envelope),
             idempotent=True,
             endpoint=endpoint.path,

@@ -99,11 +99,11 @@ class AsyncNXCC(AsyncClient):
         raw = orjson.dumps(body)
         url = self.base_url + PREFIX + endpoint
 
-        def prepare() -> Request:
+        def prepare(clock_offset: float) -> Request:
             headers = signed_headers(
                 access_key=self.access_key,
                 access_secret=self._secret.reveal(),
-                ts_ms=int(self._clock() * 1000),
+                ts_ms=int((self._clock() + clock_offset) * 1000),
                 body=raw,
                 algorithm=self.algorithm,
             )
