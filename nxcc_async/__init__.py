@@ -5,8 +5,10 @@ from nxcc_async._core.converter import dump, load
 from nxcc_async._core.errors import (
     APIError,
     AuthError,
+    CECTimestampError,
     ConnectError,
     HarvestError,
+    MalformedReplyError,
     MissingHeaderError,
     NotFoundError,
     NXCCError,
@@ -21,6 +23,7 @@ from nxcc_async._core.errors import (
     TransportError,
     ValidationError,
 )
+from nxcc_async._core.events import AttemptEvent
 from nxcc_async._core.page import Page
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async._version import __version__ as __version__
@@ -58,7 +61,9 @@ __all__ = [
     "AgentStatus",
     "AnsweredFilter",
     "AsyncNXCC",
+    "AttemptEvent",
     "AuthError",
+    "CECTimestampError",
     "CallDirection",
     "CallRecord",
     "CallerNumber",
@@ -67,6 +72,7 @@ __all__ = [
     "DispatchType",
     "HangupParty",
     "HarvestError",
+    "MalformedReplyError",
     "MissingHeaderError",
     "NXCCError",
     "NotFoundError",

@@ -11,6 +11,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from nxcc_async import AttemptEvent
 from nxcc_async._core.errors import AuthError, PermissionDeniedError, ValidationError
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async.cec import AsyncCEC, SystemState
@@ -170,20 +171,29 @@ def make_server() -> Callable[..., TestServer]:
 
 
 @pytest.mark.parametrize(("skew_min", "ok"), [(-14, True), (14, True), (-16, False), (16, False)])
-async def test_clock_skew_window_is_15_minutes(
+async def test_clock_skew_window_is_15_minutes_and_the_client_heals(
     make_server: Callable[..., TestServer], skew_min: int, ok: bool
 ) -> None:
     def clock() -> dt.datetime:
         return dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=skew_min)
 
+    events: list[AttemptEvent] = []
     async with make_server() as server:
         base = str(server.make_url("")).rstrip("/")
-        async with AsyncCEC(base, AK, SK, clock=clock, retry=FAST) as client:
-            if ok:
-                await client.system_state(1, 1)
-            else:
-                with pytest.raises(AuthError):
-                    await client.system_state(1, 1)
+        async with AsyncCEC(base, AK, SK, clock=clock, retry=FAST, on_attempt=events.append) as c:
+            await c.system_state(1, 1)
+            await c.system_state(1, 1)
+            offset = c.clock_offset
+    if ok:  # inside the window: accepted as signed
+        assert [e.ok for e in events] == [True, True]
+        assert offset == 0.0
+    else:  # outside: rejected once as a stale timestamp, then signed with the server's clock
+        assert [(e.ok, e.error) for e in events] == [
+            (False, "CECTimestampError"),
+            (True, None),
+            (True, None),
+        ]
+        assert abs(offset + skew_min * 60) < 2
 
 
 async def test_host_override_behind_a_rewriting_balancer(

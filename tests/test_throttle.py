@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 import pytest
@@ -54,3 +55,44 @@ async def test_pause_holds_every_task() -> None:
 def test_bad_settings(concurrency: int, rate: float | None) -> None:
     with pytest.raises(ValueError, match="must be"):
         Throttle(concurrency, rate)
+
+
+async def test_rate_20_never_starts_21_in_a_half_open_second() -> None:
+    """At rate_limit=20 the old throttle started 21 requests within a closed 1 s span (0, 0.05,
+    ..., 1.0). Starts are now at least 1/rate apart, measured on the starts granted."""
+    throttle = Throttle(100, 20.0)
+    starts: list[float] = []
+
+    async def job() -> None:
+        async with throttle.slot():
+            starts.append(throttle.last_start)
+            await asyncio.sleep(0.001)
+
+    await asyncio.gather(*(job() for _ in range(61)))  # 3 s of starts
+    assert starts == sorted(starts)
+    assert starts[-1] - starts[0] >= 3.0 - 1e-9
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert min(gaps) >= 0.05 - 1e-9
+    # at most 20 starts in any [t, t + 1): the 21st start after any start is >= 1 s later
+    assert all(starts[i + 20] - starts[i] >= 1.0 - 1e-9 for i in range(len(starts) - 20))
+
+
+async def test_late_timer_does_not_bunch_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A start granted late pushes the next one: grants stay 1/rate apart."""
+    throttle = Throttle(10, 10.0)
+    starts: list[float] = []
+    real_sleep = asyncio.sleep
+    sleeps = itertools.count()
+
+    async def late_sleep(delay: float) -> None:
+        await real_sleep(delay + (0.08 if next(sleeps) == 0 else 0.0))  # the first timer is late
+
+    monkeypatch.setattr("nxcc_async._core.throttle.asyncio.sleep", late_sleep)
+
+    async def job() -> None:
+        async with throttle.slot():
+            starts.append(throttle.last_start)
+
+    await asyncio.gather(*(job() for _ in range(4)))
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert min(gaps) >= 0.1 - 1e-9

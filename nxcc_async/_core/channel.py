@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 from nxcc_async._core.endpoint import Endpoint
 from nxcc_async._core.errors import ResponseFormatError
+from nxcc_async._core.excerpt import excerpt
 from nxcc_async._core.requester import Requester
 from nxcc_async._core.transport import Request, Response
 
@@ -77,7 +78,7 @@ class Channel:
         sent = wire.check(endpoint, fields)
         body = wire.encode(endpoint, sent)
 
-        def prepare(clock_offset: float = 0.0) -> Request:
+        def prepare(clock_offset: float) -> Request:
             return wire.prepare(endpoint, body, clock_offset)
 
         def decode(response: Response) -> Any:
@@ -99,8 +100,8 @@ def _format_error(
 ) -> ResponseFormatError:
     req_id = payload.get("reqId") if isinstance(payload, Mapping) else None
     return ResponseFormatError(
-        f"the reply does not have the documented shape ({type(exc).__name__}: {exc})",
-        excerpt=response.body[:160].decode("utf-8", "replace"),
+        f"the reply does not have the documented shape ({type(exc).__name__}: {str(exc)[:200]})",
+        excerpt=excerpt(response.body),
         req_id=str(req_id) if req_id is not None else None,
         status=response.status,
         endpoint=endpoint.path,

@@ -1,4 +1,9 @@
-"""Reusable field codecs: vendor value <-> Python value, liberal on the way in."""
+"""Reusable field codecs: vendor value <-> Python value, liberal on the way in.
+
+On a value they cannot read, codecs raise ``TypeError``, ``ValueError``, ``OverflowError`` or
+another ``ArithmeticError`` (never ``KeyError``/``AttributeError``/``IndexError``): the callers
+turn those into ``ResponseFormatError``.
+"""
 
 from __future__ import annotations
 
@@ -42,10 +47,15 @@ LOCAL_DATETIME = Codec(load=_load_local, dump=_dump_local)
 def _load_decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise TypeError(f"an amount must be a number or numeric text, not {type(value).__name__}")
     try:
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
     except InvalidOperation:
-        return None
+        raise ValueError("an amount is not a decimal number") from None
+    if not number.is_finite():
+        raise ValueError(f"an amount must be finite, got {number}")
+    return number
 
 
 def _dump_decimal(value: Decimal | None) -> float | None:
@@ -53,7 +63,8 @@ def _dump_decimal(value: Decimal | None) -> float | None:
 
 
 DECIMAL = Codec(load=_load_decimal, dump=_dump_decimal)
-"""A JSON number of money <-> ``Decimal`` (from the number's shortest text, no float noise)."""
+"""A JSON number of money <-> ``Decimal`` (from the number's shortest text, no float noise).
+Text that is no number, NaN and infinities raise ``ValueError`` (never a silent ``None``)."""
 
 
 def _load_optional_float(value: Any) -> float | None:
@@ -108,6 +119,8 @@ def mapped_enum(members: Mapping[int, Any], dump_fn: Callable[[Any], int]) -> Co
         if value is None or value == "":
             return None
         if value.__class__ is not int:
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(f"an enum code must be an integer, got {value!r}")
             value = int(value)
         return table.get(value, value)
 

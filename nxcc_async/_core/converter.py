@@ -14,7 +14,7 @@ from typing import Any, Optional, TypeVar
 import attrs
 import cattrs
 
-from nxcc_async._core.recordgen import Codec, FieldPlan, make_dump, make_load
+from nxcc_async._core.recordgen import Codec, FieldPlan, check_plain, make_dump, make_load
 
 __all__ = ["Codec", "converter", "dump", "extra_field", "load", "load_list", "register", "wire"]
 
@@ -93,7 +93,11 @@ for _optional, _load in ((str, _optional_str), (bool, _optional_bool)):
 
 
 def register(cls: type[T]) -> type[T]:
-    """Class decorator: teach the converter to load and dump ``cls`` by its field metadata."""
+    """Class decorator: teach the converter to load and dump ``cls`` by its field metadata.
+
+    ``TypeError`` for a class with attrs validators, converters or ``__attrs_post_init__``:
+    the generated loader does not run them."""
+    check_plain(cls)
     attrs.resolve_types(cls)  # type: ignore[type-var]
     plan: list[FieldPlan] = []
     extra_attr: str | None = None

@@ -88,6 +88,11 @@ class TimestampError(AuthError):
     """NXCC 1004: ``ts`` is more than 60 s off the server's clock (check the local clock)."""
 
 
+class CECTimestampError(TimestampError):
+    """CEC HTTP 401 whose body names the auth-v2 timestamp as the reason (outside the server's
+    window). A 401 that gives another reason, or none, stays a plain :class:`AuthError`."""
+
+
 class PermissionDeniedError(AuthError):
     """NXCC 1005 / CEC 0101003: unknown access key or the account lacks the product."""
 
@@ -135,9 +140,10 @@ def _rebuild_rate(
 
 
 class ResponseFormatError(APIError):
-    """The server said success, but the reply does not have the documented shape (a field of
-    the wrong type, an impossible timestamp, a list where an object belongs). ``excerpt`` is a
-    short, secret-free piece of the reply. Not retried: the same request gets the same reply."""
+    """The reply does not have the documented shape: a result code that is not an integer, a
+    field of the wrong type, an impossible timestamp, a list where an object belongs.
+    ``excerpt`` is a short, secret-free piece of the reply. Not retried: the same request gets
+    the same reply (except :class:`MalformedReplyError`, which is no envelope at all)."""
 
     def __init__(
         self,
@@ -154,16 +160,29 @@ class ResponseFormatError(APIError):
     def __reduce__(self) -> tuple[object, ...]:
         return (
             _rebuild_format,
-            (self.msg, self.excerpt, self.req_id, self.status, self.endpoint),
+            (type(self), self.msg, self.excerpt, self.req_id, self.status, self.endpoint),
         )
 
 
 def _rebuild_format(
-    detail: str, excerpt: str, req_id: str | None, status: int, endpoint: str
+    cls: type[ResponseFormatError],
+    detail: str,
+    excerpt: str,
+    req_id: str | None,
+    status: int,
+    endpoint: str,
 ) -> ResponseFormatError:
-    return ResponseFormatError(
-        detail, excerpt=excerpt, req_id=req_id, status=status, endpoint=endpoint
-    )
+    return cls(detail, excerpt=excerpt, req_id=req_id, status=status, endpoint=endpoint)
+
+
+class MalformedReplyError(ResponseFormatError, ServerError):
+    """The body is no envelope at all: not JSON, not a JSON object, or an object without the
+    vendor's result code (typically an HTML page of a gateway or proxy, even with HTTP 200).
+
+    Both a :class:`ResponseFormatError` (it carries ``excerpt``) and a :class:`ServerError`:
+    transient, so idempotent calls retry it (the next attempt may reach a healthy server).
+    An envelope whose fields have the wrong type is a plain ``ResponseFormatError``, not retried.
+    """
 
 
 class HarvestError(NXCCError):

@@ -3,13 +3,24 @@
 For each record class, one ``load`` and one ``dump`` function are compiled from the field plan
 (vendor name, codec, type), the way cattrs generates its functions, but specialised further:
 ``str | None`` fields are checked inline, codecs are called directly (no per-field type
-argument, no wrapper), and unknown keys are looked for only when the object has any. About 3x
-faster than cattrs' generic generated functions on a ``CallRecord``; the functions are then
-registered as the cattrs converter's hooks, so ``converter.structure`` gives the same result.
+argument, no wrapper), and unknown keys are looked for only when the object has any. The
+functions are then registered as the cattrs converter's hooks, so ``converter.structure`` gives
+the same result.
+
+Measured (``timeit``, median of 5 x 20 000, one emulator ``CallRecord`` of 33 keys with six
+epoch-millisecond times and a price): about 19-24 us per record against 27-31 us for cattrs'
+generic ``make_dict_structure_fn`` with the same codecs and hooks, i.e. 1.3-1.5x faster, not
+more: most of the time is spent in the codecs themselves (``datetime``, ``Decimal``).
+
+Guard rails: :func:`check_plain` refuses classes whose validators, converters or init hooks the
+generated ``load`` would skip; each generated source is registered with ``linecache`` under a
+unique name, so tracebacks show the generated lines.
 """
 
 from __future__ import annotations
 
+import itertools
+import linecache
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -56,7 +67,8 @@ def make_load(
 
     The instance is made with ``object.__new__`` and each slot set through its descriptor (a C
     call), skipping the frozen ``__init__``'s per-field ``object.__setattr__``; records have no
-    validators or post-init hooks, and every slot is set, from the object or from its default.
+    validators or post-init hooks (``check_plain`` enforces it), and every slot is set, from the
+    object or from its default.
     """
     defaults = {f.name: f.default for f in attrs.fields(cls)}
     known = frozenset(p.wire for p in plan)
@@ -130,8 +142,32 @@ def make_dump(
     return dump
 
 
+_serial = itertools.count(1)
+
+
 def _compile(lines: list[str], scope: dict[str, Any], name: str, cls: type[Any]) -> Any:
+    """Compile one generated function; its source goes to ``linecache`` under a unique file
+    name, so tracebacks and debuggers show the generated lines."""
     source = "\n".join(lines) + "\n"
-    filename = f"<nxcc_async generated {name} {cls.__module__}.{cls.__qualname__}>"
+    filename = f"<nxcc_async generated {name} {cls.__module__}.{cls.__qualname__} #{next(_serial)}>"
     exec(compile(source, filename, "exec"), scope)
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     return scope[name]
+
+
+def check_plain(cls: type[Any]) -> None:
+    """``TypeError`` unless ``cls`` is a plain attrs record: the generated ``load`` sets slots
+    directly, so validators, converters and ``__attrs_pre_init__``/``__attrs_post_init__``
+    would be skipped silently."""
+    hooks = [h for h in ("__attrs_pre_init__", "__attrs_post_init__") if hasattr(cls, h)]
+    fields = [
+        f"{f.name} ({'validator' if f.validator is not None else 'converter'})"
+        for f in attrs.fields(cls)
+        if f.validator is not None or f.converter is not None
+    ]
+    if hooks or fields:
+        raise TypeError(
+            f"{cls.__qualname__} cannot be a record: the generated loader would skip "
+            + ", ".join(hooks + fields)
+            + "; check values in a codec instead"
+        )

@@ -1,8 +1,14 @@
 """One throttle per client: a concurrency slot, then a rate token, behind a shared pause gate.
 
 - ``max_concurrency`` caps requests in flight.
-- ``rate_limit`` (requests per second) spaces request starts evenly, 1/rate apart, with no
-  start-up burst: in any one-second span at most ``rate + 1`` requests start.
+- ``rate_limit`` (requests per second) spaces request starts evenly, with no start-up burst.
+  A *start* is the moment the throttle lets a request go (``last_start``, monotonic clock); two
+  consecutive starts are never less than ``1/rate`` s apart, measured on the starts actually
+  granted (a late timer never bunches two). Hence in every half-open span ``[t, t + 1)`` at most
+  ``ceil(rate)`` requests start (``rate`` for an integer rate: the first at 0, the next at
+  ``1/rate``... the ``rate + 1``-th at exactly 1.0, outside the span). A closed span ``[t, t+1]``
+  may hold one more. A server counting requests over ``(now - 1, now]``, like the emulator, sees
+  at most ``rate``.
 - ``pause(seconds)`` (on HTTP 429) holds every task of the client until the pause ends, so all
   back off together instead of each discovering the limit on its own.
 """
@@ -30,6 +36,7 @@ class Throttle:
         self._interval = 1.0 / rate_limit if rate_limit else 0.0
         self._semaphore: asyncio.Semaphore | None = None
         self._next_start = 0.0
+        self._last_start = -float("inf")
         self._resume_at = 0.0
         self.in_flight = 0
         self.peak_in_flight = 0
@@ -43,14 +50,24 @@ class Throttle:
         while (delay := self._resume_at - time.monotonic()) > 0:  # noqa: ASYNC110
             await asyncio.sleep(delay)
 
+    @property
+    def last_start(self) -> float:
+        """Monotonic time of the latest start the rate cap granted (``-inf`` before any, and
+        not tracked without a rate limit)."""
+        return self._last_start
+
     async def _wait_rate(self) -> None:
         if not self._interval:
             return
         now = time.monotonic()
-        start = max(now, self._next_start)
-        self._next_start = start + self._interval
-        if start > now:
-            await asyncio.sleep(start - now)
+        slot = max(now, self._next_start)  # reserve the next free slot, first come first served
+        self._next_start = slot + self._interval
+        # then go no earlier than the slot nor than 1/rate after the start actually granted last
+        # (a timer that fired late must not let two requests go back to back)
+        while (due := max(slot, self._last_start + self._interval)) > now:
+            await asyncio.sleep(due - now)
+            now = time.monotonic()
+        self._last_start = now
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:

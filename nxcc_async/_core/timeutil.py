@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TypeAlias
 
 UTC = dt.timezone.utc
@@ -32,6 +33,10 @@ def to_epoch_seconds(value: dt.datetime | int | float, name: str) -> int:
             )
         return int(value.timestamp())
     if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number of Unix seconds, got {value}")
+        if value >= 100_000_000_000_000:  # beyond milliseconds too: no time at all
+            raise ValueError(f"{name} must be a finite number of Unix seconds, got {value:.6g}")
         if value < 0:
             raise ValueError(f"{name} must not be negative, got {value}")
         if value >= 100_000_000_000:
@@ -50,9 +55,22 @@ def check_range(
     return s, e
 
 
+#: The range of Unix seconds a ``datetime`` can hold (years 1-9999). Checked before converting:
+#: beyond it ``fromtimestamp`` raises ``OSError`` on some platforms instead of ``ValueError``.
+_MIN_S = -62_135_596_800.0
+_MAX_S = 253_402_300_799.0
+
+
+def _utc(seconds: float) -> dt.datetime:
+    if not _MIN_S <= seconds <= _MAX_S:  # NaN fails this too
+        raise ValueError(f"{seconds:.6g} s is not a time a datetime can hold (years 1-9999)")
+    return _from_timestamp(seconds, UTC)
+
+
 def from_epoch_ms(value: int | float | None) -> dt.datetime | None:
-    """UTC datetime for epoch milliseconds; ``None`` for 0 or null."""
-    return _from_timestamp(value / 1000, UTC) if value else None
+    """UTC datetime for epoch milliseconds; ``None`` for 0 or null. ``ValueError`` (or
+    ``TypeError``/``OverflowError``) for what is no time."""
+    return _utc(value / 1000) if value else None
 
 
 def from_epoch_s(value: int | float | str | None) -> dt.datetime | None:
@@ -60,7 +78,7 @@ def from_epoch_s(value: int | float | str | None) -> dt.datetime | None:
     if value is None or value == "":
         return None
     seconds = float(value)
-    return dt.datetime.fromtimestamp(seconds, UTC) if seconds else None
+    return _utc(seconds) if seconds else None
 
 
 def to_epoch_ms(value: dt.datetime | None) -> int:

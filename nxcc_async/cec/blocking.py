@@ -10,6 +10,7 @@ import ssl as ssl_module
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from nxcc_async._core.events import AttemptEvent
 from nxcc_async._core.lifecycle import BlockingClient
 from nxcc_async._core.page import Page
 from nxcc_async._core.retry import RetryPolicy
@@ -53,6 +54,7 @@ class CEC(BlockingClient):
         max_retries: int = 3,
         retry: RetryPolicy | None = None,
         clock: Callable[[], dt.datetime] = utcnow,
+        on_attempt: Callable[[AttemptEvent], None] | None = None,
     ) -> None:
         self._attach(
             AsyncCEC(
@@ -68,6 +70,7 @@ class CEC(BlockingClient):
                 max_retries=max_retries,
                 retry=retry,
                 clock=clock,
+                on_attempt=on_attempt,
             ),
         )
 

@@ -15,6 +15,7 @@ import yarl
 from nxcc_async._core.channel import Channel
 from nxcc_async._core.endpoint import in_range
 from nxcc_async._core.errors import APIError
+from nxcc_async._core.events import AttemptEvent
 from nxcc_async._core.lifecycle import AsyncClient
 from nxcc_async._core.page import Page
 from nxcc_async._core.pagination import ItemStream, iter_pages_with_total
@@ -60,7 +61,9 @@ class AsyncCEC(AsyncClient):
     balancer rewrites the Host header (the Host sent stays the URL's). ``ssl``: ``None`` verifies
     against the system CAs; a CA bundle path or an ``ssl.SSLContext`` for private certificates
     (``False`` turns verification off: avoid). Every call is throttled, retried on transient
-    failures and re-signed with a fresh timestamp each attempt. Use ``async with``.
+    failures and re-signed with a fresh timestamp each attempt (corrected by the server's clock
+    after a timestamp rejection: ``clock_offset``); ``on_attempt`` is called with an
+    :class:`~nxcc_async.AttemptEvent` after every HTTP attempt. Use ``async with``.
     """
 
     def __init__(
@@ -79,6 +82,7 @@ class AsyncCEC(AsyncClient):
         retry: RetryPolicy | None = None,
         session: aiohttp.ClientSession | None = None,
         clock: Callable[[], dt.datetime] = utcnow,
+        on_attempt: Callable[[AttemptEvent], None] | None = None,
     ) -> None:
         url = _check_base_url(base_url)
         if not isinstance(access_key, str) or not access_key or "/" in access_key:
@@ -105,7 +109,11 @@ class AsyncCEC(AsyncClient):
         policy = retry if retry is not None else RetryPolicy(max_retries=max_retries)
         self.throttle = Throttle(max_concurrency, rate_limit)
         self._requester = Requester(
-            Transport(timeout=timeout, session=session, ssl=ssl), self.throttle, policy
+            Transport(timeout=timeout, session=session, ssl=ssl),
+            self.throttle,
+            policy,
+            on_attempt=on_attempt,
+            wallclock=lambda: clock().timestamp(),
         )
         self._channel = Channel(self._requester, self._wire)
 
@@ -128,6 +136,12 @@ class AsyncCEC(AsyncClient):
     def host(self) -> str:
         """The value signed as ``host``."""
         return self._wire.host
+
+    @property
+    def clock_offset(self) -> float:
+        """Seconds added to the local clock when signing: 0.0 until the server rejected a
+        timestamp, then its clock minus ours, estimated from its ``Date`` header."""
+        return self._requester.clock_offset
 
     @property
     def max_concurrency(self) -> int:

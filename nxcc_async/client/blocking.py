@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from typing_extensions import Unpack
 
+from nxcc_async._core.events import AttemptEvent
 from nxcc_async._core.lifecycle import BlockingClient
 from nxcc_async._core.page import Page
 from nxcc_async._core.portal import SyncResource
@@ -338,6 +339,7 @@ class NXCC(BlockingClient):
         retry: RetryPolicy | None = None,
         ssl: ssl_module.SSLContext | str | bool | None = None,
         clock: Callable[[], float] = time.time,
+        on_attempt: Callable[[AttemptEvent], None] | None = None,
     ) -> None:
         self._attach(
             AsyncNXCC(
@@ -354,6 +356,7 @@ class NXCC(BlockingClient):
                 retry=retry,
                 ssl=ssl,
                 clock=clock,
+                on_attempt=on_attempt,
             ),
         )
 

@@ -12,6 +12,7 @@ import aiohttp
 
 from nxcc_async._core.channel import Channel
 from nxcc_async._core.endpoint import check_int, check_text
+from nxcc_async._core.events import AttemptEvent
 from nxcc_async._core.lifecycle import AsyncClient
 from nxcc_async._core.requester import Requester
 from nxcc_async._core.retry import RetryPolicy
@@ -37,7 +38,8 @@ class AsyncNXCC(AsyncClient):
     ``max_concurrency`` (requests in flight) and ``rate_limit`` (requests per second, ``None`` =
     uncapped), retried on transient failures up to ``max_retries`` times, re-signed each attempt.
     TLS is verified; ``ssl`` takes a CA bundle path or an ``ssl.SSLContext`` for private
-    certificates. A ``session`` passed in is borrowed and never closed.
+    certificates. A ``session`` passed in is borrowed and never closed. ``on_attempt`` is called
+    with an :class:`~nxcc_async.AttemptEvent` after every HTTP attempt (for metrics).
     """
 
     agents: AgentsAPI
@@ -63,6 +65,7 @@ class AsyncNXCC(AsyncClient):
         ssl: ssl_module.SSLContext | str | bool | None = None,
         session: aiohttp.ClientSession | None = None,
         clock: Callable[[], float] = time.time,
+        on_attempt: Callable[[AttemptEvent], None] | None = None,
     ) -> None:
         if not isinstance(access_key, str) or not access_key:
             raise ValueError("access_key must be a non-empty str")
@@ -79,7 +82,11 @@ class AsyncNXCC(AsyncClient):
         policy = retry if retry is not None else RetryPolicy(max_retries=max_retries)
         self.throttle = Throttle(max_concurrency, rate_limit)
         self._requester = Requester(
-            Transport(timeout=timeout, session=session, ssl=ssl), self.throttle, policy
+            Transport(timeout=timeout, session=session, ssl=ssl),
+            self.throttle,
+            policy,
+            on_attempt=on_attempt,
+            wallclock=clock,
         )
         self._channel = Channel(self._requester, self._wire)
         self.agents = AgentsAPI(self._channel, self)
@@ -114,6 +121,12 @@ class AsyncNXCC(AsyncClient):
     def algorithm(self) -> Algorithm:
         """``md5`` or ``sha256`` signatures."""
         return self._wire.algorithm
+
+    @property
+    def clock_offset(self) -> float:
+        """Seconds added to the local clock when signing: 0.0 until the server rejected a
+        timestamp, then its clock minus ours, estimated from its ``Date`` header."""
+        return self._requester.clock_offset
 
     @property
     def max_concurrency(self) -> int:

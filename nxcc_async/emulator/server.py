@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import email.utils
+import time
 from collections.abc import Iterator
 from types import TracebackType
 from typing import Any
@@ -10,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from nxcc_async._core.portal import Portal
-from nxcc_async.emulator.cec import CECService
+from nxcc_async.emulator.cec import DEFAULT_MAX_SKEW, CECService
 from nxcc_async.emulator.config import Faults, Latency, RateLimit
 from nxcc_async.emulator.data import EmulatorData
 from nxcc_async.emulator.endpoints import Endpoints
@@ -29,6 +32,10 @@ class Emulator:
     ``with Emulator.in_thread(...) as emu`` does the same from blocking code. The knobs
     ``latency``, ``rate_limit`` and ``faults`` can be replaced while it runs; ``stats`` counts
     requests; ``data`` is the ground truth (agents, groups, CDRs).
+
+    ``clock_skew``: seconds added to the emulator's clock (also a knob): both vendors check
+    timestamps against the skewed clock and every reply's ``Date`` header shows it.
+    ``cec_max_skew``: the window of auth-v2 timestamps the CEC side accepts (default 15 min).
     """
 
     def __init__(
@@ -49,6 +56,8 @@ class Emulator:
         cec_access_key: str = DEFAULT_CEC_ACCESS_KEY,
         cec_secret_key: str = DEFAULT_CEC_SECRET_KEY,
         cache_records: int = 50_000,
+        clock_skew: float = 0.0,
+        cec_max_skew: dt.timedelta = DEFAULT_MAX_SKEW,
     ) -> None:
         self.access_key = access_key
         self.tenant_id = tenant_id
@@ -66,10 +75,20 @@ class Emulator:
         )
         self._controls = Controls(latency=latency, faults=faults, seed=seed)
         self.rate_limit = rate_limit
+        self.clock_skew = clock_skew
         self.nxcc = NXCCService(
-            Endpoints(self.data), access_key=access_key, access_secret=access_secret
+            Endpoints(self.data),
+            access_key=access_key,
+            access_secret=access_secret,
+            clock=self.clock,
         )
-        self.cec = CECService(access_key=cec_access_key, secret_key=cec_secret_key, seed=seed)
+        self.cec = CECService(
+            access_key=cec_access_key,
+            secret_key=cec_secret_key,
+            seed=seed,
+            max_skew=cec_max_skew,
+            clock=lambda: dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc),
+        )
         self._runner: web.AppRunner | None = None
 
     def __repr__(self) -> str:
@@ -105,6 +124,10 @@ class Emulator:
     def faults(self, value: Faults | None) -> None:
         self._controls.faults = value or Faults()
 
+    def clock(self) -> float:
+        """The emulator's clock: Unix seconds, ``clock_skew`` included."""
+        return time.time() + self.clock_skew
+
     @property
     def stats(self) -> Stats:
         """Live request counters."""
@@ -127,9 +150,14 @@ class Emulator:
         """A fresh ``aiohttp.web.Application`` serving both vendors through the middleware."""
         app = web.Application(middlewares=[make_middleware(self._controls)])
         app[CONTROLS] = self._controls
+        app.on_response_prepare.append(self._date_header)
         self.nxcc.add_routes(app)
         self.cec.add_routes(app)
         return app
+
+    async def _date_header(self, request: web.Request, response: web.StreamResponse) -> None:
+        if self.clock_skew:  # aiohttp writes the real time unless Date is set already
+            response.headers["Date"] = email.utils.formatdate(self.clock(), usegmt=True)
 
     async def start(self) -> None:
         """Bind and serve (``port=0`` picks a free port, then ``self.port`` holds it)."""
