@@ -12,6 +12,9 @@ a stale timestamp.
   timestamp rejection (NXCC 1004, CEC ``CECTimestampError``, or a bare HTTP 401 while ``Date``
   shows the signing clock more than 30 s off) the estimate is applied and the call re-signed and
   retried once (see ``_core/skew.py``). ``clock_offset`` is the applied offset.
+- First contact: until the client's first attempt is over (answered, skew corrected, or failed),
+  its other attempts wait for it. A skewed clock then costs one rejected request, not one per
+  request in flight; the price is one round trip, once per client, for a concurrent start.
 - Observability: one :class:`AttemptEvent` per attempt, logged on ``nxcc_async`` at DEBUG and
   passed to ``on_attempt``; a hook that raises is logged at WARNING once and ignored.
 - stamina runs the loop (so ``stamina.set_active`` / ``set_testing`` apply); every wait is
@@ -68,6 +71,8 @@ class Requester:
         self.on_attempt = on_attempt
         self.server_clock = ServerClock(wallclock)
         self._hook_failed = False
+        self._first_contact: asyncio.Event | None = None
+        self._contacted = False
 
     @property
     def clock_offset(self) -> float:
@@ -117,8 +122,12 @@ class Requester:
     ) -> T:
         timing = [0.0, 0.0]  # monotonic time sent, answered
         response: Response | None = None
+        gate: asyncio.Event | None = None  # set when this attempt, the first contact, is done
+        if not self._contacted and self._first_contact is None:
+            gate = self._first_contact = asyncio.Event()
+        wait_for = None if gate is not None or self._contacted else self._first_contact
         try:
-            response = await self._send(prepare, plan, timing)
+            response = await self._send(prepare, plan, timing, wait_for)
             result = decode(response)
         except Exception as exc:
             stale = self._stale_clock(exc)
@@ -127,13 +136,23 @@ class Requester:
             wait = plan.decide(exc, stale_clock=stale)
             self._emit(_event(endpoint, num, response, timing, wait, exc=exc))
             raise
+        finally:
+            if gate is not None:  # the outcome, skew correction included, is known
+                self._contacted = True
+                gate.set()
         self._emit(_event(endpoint, num, response, timing, None, result=result))
         return result
 
     async def _send(
-        self, prepare: Callable[[float], Request], plan: CallRetry, timing: list[float]
+        self,
+        prepare: Callable[[float], Request],
+        plan: CallRetry,
+        timing: list[float],
+        first_contact: asyncio.Event | None,
     ) -> Response:
         async def attempt() -> Response:
+            if first_contact is not None:
+                await first_contact.wait()
             async with self.throttle.slot():
                 request = prepare(self.server_clock.offset)
                 timing[0] = time.monotonic()
