@@ -23,7 +23,8 @@ async def iter_pages_with_total(
     fetch: FetchPage[T], *, prefetch: int
 ) -> AsyncGenerator[Page[T], None]:
     """Every page of a listing that reports ``total``, in order, with up to ``prefetch`` pages
-    requested ahead of the consumer. Leaving early cancels the pages still in flight."""
+    requested ahead of the consumer, until ``total`` is reached or a page comes back short (a
+    server's ``total`` may lie). Leaving early cancels the pages still in flight."""
     first = await fetch(1)
     yield first
     count = first.page_count or 1
@@ -36,7 +37,10 @@ async def iter_pages_with_total(
             while next_page <= count and len(pending) < prefetch:
                 pending.append(asyncio.ensure_future(fetch(next_page)))
                 next_page += 1
-            yield await pending.popleft()
+            page = await pending.popleft()
+            yield page
+            if page.is_last:  # a short page ends the listing, whatever ``total`` claimed
+                return
     finally:
         for task in pending:
             task.cancel()
