@@ -3,21 +3,69 @@ clients, ``with`` / ``close()`` for the blocking ones."""
 
 from __future__ import annotations
 
+import ssl as ssl_module
 from collections.abc import Callable
 from types import TracebackType
 from typing import ClassVar, TypeVar
 
+import aiohttp
+
+from nxcc_async._core.channel import Channel, Wire
+from nxcc_async._core.events import AttemptEvent
 from nxcc_async._core.portal import Portal, SyncResource, bind_lifetime
 from nxcc_async._core.requester import Requester
+from nxcc_async._core.retry import RetryPolicy
+from nxcc_async._core.throttle import Throttle
+from nxcc_async._core.transport import Transport
 
 A = TypeVar("A", bound="AsyncClient")
 B = TypeVar("B", bound="BlockingClient")
 
 
 class AsyncClient:
-    """Base of ``AsyncNXCC`` and ``AsyncCEC``: owns a requester, closes its session."""
+    """Base of ``AsyncNXCC`` and ``AsyncCEC``: one throttle, one requester, one channel to the
+    wire; closes its session."""
 
     _requester: Requester
+    _channel: Channel
+    throttle: Throttle
+
+    def _connect(
+        self,
+        wire: Wire,
+        *,
+        timeout: float,
+        session: aiohttp.ClientSession | None,
+        ssl: ssl_module.SSLContext | str | bool | None,
+        max_concurrency: int,
+        rate_limit: float | None,
+        retry: RetryPolicy | None,
+        max_retries: int,
+        on_attempt: Callable[[AttemptEvent], None] | None,
+        wallclock: Callable[[], float],
+    ) -> Channel:
+        """Build the throttle, the requester and the channel every call goes through."""
+        self.throttle = Throttle(max_concurrency, rate_limit)
+        self._requester = Requester(
+            Transport(timeout=timeout, session=session, ssl=ssl),
+            self.throttle,
+            retry if retry is not None else RetryPolicy(max_retries=max_retries),
+            on_attempt=on_attempt,
+            wallclock=wallclock,
+        )
+        self._channel = Channel(self._requester, wire)
+        return self._channel
+
+    @property
+    def max_concurrency(self) -> int:
+        """Requests in flight at most."""
+        return self.throttle.max_concurrency
+
+    @property
+    def clock_offset(self) -> float:
+        """Seconds added to the local clock when signing: 0.0 until the server rejected a
+        timestamp, then its clock minus ours, estimated from its ``Date`` header."""
+        return self._requester.clock_offset
 
     async def aclose(self) -> None:
         """Close the HTTP session (if the client opened it). Safe to call twice."""

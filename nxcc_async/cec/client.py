@@ -12,19 +12,15 @@ from typing import Any
 import aiohttp
 import yarl
 
-from nxcc_async._core.channel import Channel
 from nxcc_async._core.endpoint import in_range
 from nxcc_async._core.errors import APIError
 from nxcc_async._core.events import AttemptEvent
 from nxcc_async._core.lifecycle import AsyncClient
 from nxcc_async._core.page import Page
 from nxcc_async._core.pagination import ItemStream, iter_pages_with_total
-from nxcc_async._core.requester import Requester
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async._core.secret import Secret
-from nxcc_async._core.throttle import Throttle
 from nxcc_async._core.timeutil import utcnow
-from nxcc_async._core.transport import Transport
 from nxcc_async.cec import endpoints as ep
 from nxcc_async.cec.endpoints import CECEndpoint
 from nxcc_async.cec.records import (
@@ -106,16 +102,18 @@ class AsyncCEC(AsyncClient):
             host=host if host is not None else url.host_port_subcomponent or url.host or "",
             clock=clock,
         )
-        policy = retry if retry is not None else RetryPolicy(max_retries=max_retries)
-        self.throttle = Throttle(max_concurrency, rate_limit)
-        self._requester = Requester(
-            Transport(timeout=timeout, session=session, ssl=ssl),
-            self.throttle,
-            policy,
+        self._connect(
+            self._wire,
+            timeout=timeout,
+            session=session,
+            ssl=ssl,
+            max_concurrency=max_concurrency,
+            rate_limit=rate_limit,
+            retry=retry,
+            max_retries=max_retries,
             on_attempt=on_attempt,
             wallclock=lambda: clock().timestamp(),
         )
-        self._channel = Channel(self._requester, self._wire)
 
     @property
     def base_url(self) -> str:
@@ -136,17 +134,6 @@ class AsyncCEC(AsyncClient):
     def host(self) -> str:
         """The value signed as ``host``."""
         return self._wire.host
-
-    @property
-    def clock_offset(self) -> float:
-        """Seconds added to the local clock when signing: 0.0 until the server rejected a
-        timestamp, then its clock minus ours, estimated from its ``Date`` header."""
-        return self._requester.clock_offset
-
-    @property
-    def max_concurrency(self) -> int:
-        """Requests in flight at most."""
-        return self.throttle.max_concurrency
 
     async def call(self, endpoint: CECEndpoint[Any], params: dict[str, Any]) -> Any:
         """Send ``params`` (wrapped as the endpoint wants) and return the decoded payload,

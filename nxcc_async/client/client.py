@@ -10,15 +10,11 @@ from typing import Any
 
 import aiohttp
 
-from nxcc_async._core.channel import Channel
 from nxcc_async._core.endpoint import check_int, check_text
 from nxcc_async._core.events import AttemptEvent
 from nxcc_async._core.lifecycle import AsyncClient
-from nxcc_async._core.requester import Requester
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async._core.secret import Secret
-from nxcc_async._core.throttle import Throttle
-from nxcc_async._core.transport import Transport
 from nxcc_async.client.resources.agents import AgentsAPI
 from nxcc_async.client.resources.cdrs import CdrsAPI
 from nxcc_async.client.resources.numbers import NumbersAPI
@@ -79,22 +75,24 @@ class AsyncNXCC(AsyncClient):
             algorithm=check_algorithm(algorithm),
             clock=clock,
         )
-        policy = retry if retry is not None else RetryPolicy(max_retries=max_retries)
-        self.throttle = Throttle(max_concurrency, rate_limit)
-        self._requester = Requester(
-            Transport(timeout=timeout, session=session, ssl=ssl),
-            self.throttle,
-            policy,
+        channel = self._connect(
+            self._wire,
+            timeout=timeout,
+            session=session,
+            ssl=ssl,
+            max_concurrency=max_concurrency,
+            rate_limit=rate_limit,
+            retry=retry,
+            max_retries=max_retries,
             on_attempt=on_attempt,
             wallclock=clock,
         )
-        self._channel = Channel(self._requester, self._wire)
-        self.agents = AgentsAPI(self._channel, self)
-        self.queues = QueuesAPI(self._channel, self)
+        self.agents = AgentsAPI(channel, self)
+        self.queues = QueuesAPI(channel, self)
         identity = {"base_url": self.base_url, "tenant_id": tenant_id}
-        self.cdrs = CdrsAPI(self._channel, self, identity=identity)
-        self.tasks = TasksAPI(self._channel, self)
-        self.numbers = NumbersAPI(self._channel, self)
+        self.cdrs = CdrsAPI(channel, self, identity=identity)
+        self.tasks = TasksAPI(channel, self)
+        self.numbers = NumbersAPI(channel, self)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> AsyncNXCC:
@@ -121,17 +119,6 @@ class AsyncNXCC(AsyncClient):
     def algorithm(self) -> Algorithm:
         """``md5`` or ``sha256`` signatures."""
         return self._wire.algorithm
-
-    @property
-    def clock_offset(self) -> float:
-        """Seconds added to the local clock when signing: 0.0 until the server rejected a
-        timestamp, then its clock minus ours, estimated from its ``Date`` header."""
-        return self._requester.clock_offset
-
-    @property
-    def max_concurrency(self) -> int:
-        """Requests in flight at most."""
-        return self.throttle.max_concurrency
 
     async def call(
         self, endpoint: str, body: dict[str, Any], *, idempotent: bool = True
