@@ -13,7 +13,7 @@ import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 import orjson
@@ -25,8 +25,13 @@ from nxcc_async.emulator.config import draw_latency as _draw_latency
 from nxcc_async.emulator.stats import Stats
 
 CEC_PREFIX = "/rest/cmsapp/"
-_FAULT = "nxcc_emulator.fault"
-_CODE = "nxcc_emulator.code"
+
+
+def _key(kind: str, name: str, tp: type) -> Any:
+    """A typed request/response storage key on aiohttp >= 3.14 (a plain string warns there),
+    the string itself on older releases."""
+    factory = getattr(web, kind, None)
+    return name if factory is None else factory(name, tp)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -36,6 +41,10 @@ class _Pending:
     kind: FaultKind
     faults: Faults
     fired: bool = False
+
+
+_FAULT = _key("RequestKey", "nxcc_emulator.fault", _Pending)
+_CODE = _key("ResponseKey", "nxcc_emulator.code", object)
 
 
 class Controls:
