@@ -26,7 +26,7 @@ settings.register_profile(
     "ci", max_examples=25, deadline=None, suppress_health_check=list(HealthCheck)
 )
 settings.register_profile(
-    "long", max_examples=400, deadline=None, suppress_health_check=list(HealthCheck)
+    "long", max_examples=600, deadline=None, suppress_health_check=list(HealthCheck)
 )
 settings.load_profile(os.environ.get("NXCC_FUZZ_PROFILE", "ci"))
 
