@@ -15,6 +15,7 @@ from nxcc_async.emulator.cec import CECService
 from nxcc_async.emulator.config import Faults, Latency, RateLimit
 from nxcc_async.emulator.data import EmulatorData
 from nxcc_async.emulator.endpoints import Endpoints
+from nxcc_async.emulator.live import LiveMode
 from nxcc_async.emulator.middleware import CONTROLS, Controls, make_middleware
 from nxcc_async.emulator.nxcc_app import NXCCService
 from nxcc_async.emulator.stats import Stats
@@ -29,7 +30,8 @@ class Emulator:
     ``async with Emulator(...) as emu`` serves on ``emu.base_url`` until the block ends;
     ``with Emulator.in_thread(...) as emu`` does the same from blocking code. The knobs
     ``latency``, ``rate_limit`` and ``faults`` can be replaced while it runs; ``stats`` counts
-    requests; ``data`` is the ground truth (agents, groups, CDRs).
+    requests; ``data`` is the ground truth (agents, groups, CDRs). ``live=LiveMode(...)``
+    serves CDRs that appear only once their call ended (see ``nxcc_async.emulator.live``).
     """
 
     def __init__(
@@ -50,6 +52,7 @@ class Emulator:
         cec_access_key: str = DEFAULT_CEC_ACCESS_KEY,
         cec_secret_key: str = DEFAULT_CEC_SECRET_KEY,
         cache_records: int = 50_000,
+        live: LiveMode | None = None,
     ) -> None:
         self.access_key = access_key
         self.tenant_id = tenant_id
@@ -64,6 +67,7 @@ class Emulator:
             n_groups=n_groups,
             cdrs_per_day=cdrs_per_day,
             cache_records=cache_records,
+            live=live,
         )
         self._controls = Controls(latency=latency, faults=faults, seed=seed)
         self.rate_limit = rate_limit
