@@ -272,6 +272,8 @@ def _fit(cdr: CDR, call_id: str, end_ms: int) -> None:
         if cdr.get(key):
             cdr[key] = cdr[key].replace(old, call_id)
     cdr["callId"] = call_id
+    if str(cdr.get("orderId") or "").startswith("AI"):
+        cdr["orderId"] = f"AI{call_id[-12:]}"  # generated AICC order ids: one per call
     cdr["endTime"] = end_ms
     for key in ("inQueueTime", "outQueueTime", "ringTime"):
         if cdr[key]:
