@@ -72,48 +72,38 @@ def postgres_server(bin_dir: Path) -> Iterator[str]:
     log.touch()
     if os.geteuid() == 0:
         shutil.chown(log, UNPRIVILEGED_USER)
-    run = {"check": True, "stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "cwd": root}
-    try:
+
+    def run(command: list[str]) -> None:
         subprocess.run(
-            _as_server_user(
-                [
-                    str(bin_dir / "initdb"),
-                    "-D",
-                    str(data),
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "-E",
-                    "UTF8",
-                    "--no-locale",
-                    "--no-sync",
-                ]
-            ),
-            **run,  # type: ignore[call-overload]
+            _as_server_user(command),
+            check=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            cwd=root,
+        )
+
+    try:
+        run(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ]
         )
         options = (
             f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
             "-c max_connections=50"
         )
-        subprocess.run(
-            _as_server_user(
-                [
-                    str(bin_dir / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-o",
-                    options,
-                    "-l",
-                    str(log),
-                    "-w",
-                    "-t",
-                    "60",
-                    "start",
-                ]
-            ),  # fmt: skip
-            **run,  # type: ignore[call-overload]
-        )
+        start = ["-o", options, "-l", str(log), "-w", "-t", "60", "start"]
+        run([str(bin_dir / "pg_ctl"), "-D", str(data), *start])
     except subprocess.CalledProcessError as exc:
         output = exc.stdout.decode(errors="replace") if exc.stdout else ""
         shutil.rmtree(root, ignore_errors=True)
