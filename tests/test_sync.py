@@ -119,7 +119,8 @@ async def test_postgres_backfill_native_types_and_updates(
         )
         truth = emu.data.live_calls()
     assert first.inserted == len(truth) > 50
-    assert second.updated > 0 and second.updated == sqlite_second.updated  # revised prices
+    assert second.updated > 0
+    assert second.updated == sqlite_second.updated
     assert sqlite_first.inserted == first.inserted
     with psycopg.connect(postgres_url) as db:
         types = dict(
@@ -202,9 +203,11 @@ def test_cli_sync_prints_a_summary_and_never_the_password(
         assert main([*argv, "--until", str(int(NOW - 8000))]) == 2
         assert main([*argv[:-8], "--to", "ftp://x", *argv[4:]]) == 2
     out, err = capsys.readouterr()
-    assert "synced" in out and "postgresql://postgres:***@" in out
+    assert "synced" in out
+    assert "postgresql://postgres:***@" in out
     assert "s3cr3t" not in out + err
-    assert "--until" in err and "unknown destination" in err
+    assert "--until" in err
+    assert "unknown destination" in err
 
 
 def test_dlt_source_merges_into_duckdb(tmp_path: Path) -> None:
