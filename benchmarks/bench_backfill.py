@@ -9,6 +9,7 @@ started by ``tests/postgres_server.py`` (skipped, and said so, where no server b
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import statistics
 import tempfile
@@ -91,10 +92,12 @@ def run() -> BenchResult:
             for i in range(RUNS):
                 rates["jsonl"].append(_timed(lambda: _export(emu.base_url, Path(tmp) / "o.jsonl")))
                 db = Path(tmp) / f"s{i}.db"
-                rates["sqlite"].append(_timed(lambda db=db: _sync(emu.base_url, f"sqlite:///{db}")))
+                rates["sqlite"].append(
+                    _timed(functools.partial(_sync, emu.base_url, f"sqlite:///{db}"))
+                )
                 if pg is not None:
                     url = create_database(pg, f"bench{i}")
-                    rates["postgres"].append(_timed(lambda url=url: _sync(emu.base_url, url)))
+                    rates["postgres"].append(_timed(functools.partial(_sync, emu.base_url, url)))
         finally:
             if server is not None:
                 server.__exit__(None, None, None)
