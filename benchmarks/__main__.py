@@ -18,12 +18,19 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
-from benchmarks import bench_decode, bench_harvest, bench_memory, bench_rate, bench_sync
+from benchmarks import (
+    bench_backfill,
+    bench_decode,
+    bench_harvest,
+    bench_memory,
+    bench_rate,
+    bench_sync,
+)
 from benchmarks._common import BenchResult
 
 BENCHMARKS: dict[str, tuple[str, Callable[[], BenchResult]]] = {
     m.NAME: (m.TITLE, m.run)
-    for m in (bench_harvest, bench_rate, bench_sync, bench_memory, bench_decode)
+    for m in (bench_harvest, bench_rate, bench_sync, bench_memory, bench_decode, bench_backfill)
 }
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterator, Mapping
 
 import pytest
 
@@ -33,3 +34,24 @@ def expected_sign(headers: Mapping[str, str], body: bytes, secret: str = SK) -> 
 def fast_retry() -> RetryPolicy:
     """Retries without waiting."""
     return FAST_RETRY
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A PostgreSQL server started for this test session (skipped only when no server binary
+    is installed); the URL of its ``postgres`` database."""
+    from tests.postgres_server import NOT_FOUND, find_bin_dir, postgres_server
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        pytest.skip(NOT_FOUND)
+    with postgres_server(bin_dir) as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> str:
+    """A fresh, empty database on the session's PostgreSQL server."""
+    from tests.postgres_server import create_database
+
+    return create_database(postgres_server_url, f"t_{uuid.uuid4().hex[:12]}")

@@ -9,6 +9,7 @@ Results are checked against the emulator's ground truth.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -108,7 +109,7 @@ async def cdrs_harvest_week(client: Any, emu: Emulator, resolve: Resolve) -> Non
 
 
 async def tasks_create_and_find(client: Any, emu: Emulator, resolve: Resolve) -> None:
-    order = f"order-{id(client)}"
+    order = f"order-{uuid.uuid4().hex[:12]}"  # unique across clients of one emulator
     target = DialTarget(user_phone="85255550000", order_id=order, other="scenario")
     await resolve(
         client.tasks.create_and_call(

@@ -17,6 +17,12 @@ LAYERS = {
     "nxcc_async.cec": {"nxcc_async._core"},
     "nxcc_async.harvest": {"nxcc_async._core", "nxcc_async.nxcc"},
     "nxcc_async.client": {"nxcc_async._core", "nxcc_async.nxcc", "nxcc_async.harvest"},
+    "nxcc_async.integrations": {
+        "nxcc_async._core",
+        "nxcc_async.nxcc",
+        "nxcc_async.harvest",
+        "nxcc_async.client",
+    },
 }
 
 
@@ -104,6 +110,12 @@ def test_lower_layers_import_only_what_is_below_them() -> None:
     for package, allowed in LAYERS.items():
         extra = {t for t in edges.get(package, set()) if not t.startswith(package)} - allowed
         assert not extra, f"{package} imports {sorted(extra)}"
+
+
+def test_only_the_top_imports_the_integrations() -> None:
+    edges = graph(collapse=True)
+    users = {p for p, targets in edges.items() if "nxcc_async.integrations" in targets}
+    assert users <= {"nxcc_async.integrations"}, sorted(users)
 
 
 def test_the_checker_sees_a_cycle() -> None:

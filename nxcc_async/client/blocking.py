@@ -29,6 +29,7 @@ from nxcc_async.client.resources.queues import QueuesAPI
 from nxcc_async.client.resources.tasks import TasksAPI
 from nxcc_async.harvest.export import ExportResult
 from nxcc_async.harvest.harvester import ProgressCallback
+from nxcc_async.harvest.sync import RoundCallback, SyncResult
 from nxcc_async.nxcc import endpoints as ep
 from nxcc_async.nxcc.cdr_filters import CdrFilters
 from nxcc_async.nxcc.config import Region
@@ -247,6 +248,59 @@ class Cdrs(SyncResource):
             page_size=page_size,
             window=window,
             checkpoint_every=checkpoint_every,
+            on_progress=on_progress,
+            **filters,
+        )
+
+    def sync(
+        self,
+        to: str,
+        *,
+        since: TimeArg,
+        until: TimeArg | None = None,
+        follow: bool = False,
+        interval: float = 60.0,
+        lookback: float = 7200.0,
+        settle: float = 5.0,
+        table: str = "cdrs",
+        page_size: int = ep.CDR_PAGE_MAX,
+        window: int = 600,
+        on_round: RoundCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        **filters: Unpack[CdrFilters],
+    ) -> SyncResult:
+        """Keep the table ``table`` of the database ``to`` complete and current: every CDR that
+        started since ``since`` (before ``until``, when given), once per ``call_id``, with its
+        latest values.
+
+        ``to``: ``sqlite:///cdrs.db`` or ``postgresql://user@host:port/db`` (the ``postgres``
+        extra). Each round re-reads the calls that started in ``[settled, now - settle)`` and
+        upserts them; ``settled`` trails the last round by ``lookback`` seconds, which must
+        exceed a call's longest time from start to final CDR (duration + the server's
+        processing delay). The watermark and the arguments live in the table
+        ``nxcc_sync_state``, written in the same transaction as the rows: a rerun (after a
+        crash too) continues, and a table synced with other ``since``/filters is refused.
+
+        Without ``follow``, one round (a backfill or a catch-up); with it, a round every
+        ``interval`` seconds until cancelled (or, with ``until``, until everything before it
+        is settled); rounds failing on API or network errors are retried at the next interval.
+        ``on_round`` gets a :class:`~nxcc_async.harvest.sync.RoundReport` after every round,
+        ``on_progress`` the harvest progress within a round. Arguments are checked before
+        anything is opened or sent. See ``docs/sync.md``.
+        """
+        return self._portal.call(
+            self._async.sync,
+            to,
+            since=since,
+            until=until,
+            follow=follow,
+            interval=interval,
+            lookback=lookback,
+            settle=settle,
+            table=table,
+            page_size=page_size,
+            window=window,
+            on_round=on_round,
             on_progress=on_progress,
             **filters,
         )

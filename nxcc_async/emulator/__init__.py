@@ -11,6 +11,7 @@ from __future__ import annotations
 from nxcc_async.emulator.cdrs import SPAN_END_S, SPAN_START_S, CdrFilter
 from nxcc_async.emulator.config import Faults, Latency, RateLimit
 from nxcc_async.emulator.data import EmulatorData
+from nxcc_async.emulator.live import LiveCall, LiveMode
 from nxcc_async.emulator.server import Emulator
 from nxcc_async.emulator.stats import Stats
 
@@ -22,6 +23,8 @@ __all__ = [
     "EmulatorData",
     "Faults",
     "Latency",
+    "LiveCall",
+    "LiveMode",
     "RateLimit",
     "Stats",
 ]

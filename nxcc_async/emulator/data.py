@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
 
 from nxcc_async.emulator.cdrs import CDR, CdrFilter, CdrStore, Person
+from nxcc_async.emulator.live import LiveCall, LiveCdrStore, LiveMode
 from nxcc_async.emulator.validate import cdr_filter
 
 _FIRST = (
@@ -132,6 +134,8 @@ class EmulatorData:
         n_groups: int = 8,
         cdrs_per_day: int = 1000,
         cache_records: int = 50_000,
+        live: LiveMode | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if n_agents < 1 or n_groups < 1:
             raise ValueError("n_agents and n_groups must be at least 1")
@@ -152,14 +156,22 @@ class EmulatorData:
                 other = self.groups[rng.randrange(n_groups)].group_no
                 if agent.sip_number not in self._members[other]:
                     self._members[other].append(agent.sip_number)
-        self.cdrs = CdrStore(
-            seed=seed,
-            tenant_id=tenant_id,
-            cdrs_per_day=cdrs_per_day,
-            agents=[Person(a.user_name, a.nick_name) for a in self.agents if a.fields["status"]],
-            dids=[row["number"] for row in self.numbers],
-            cache_records=cache_records,
-        )
+        people = [Person(a.user_name, a.nick_name) for a in self.agents if a.fields["status"]]
+        dids = [row["number"] for row in self.numbers]
+        self.cdrs: CdrStore | LiveCdrStore
+        if live is None:
+            self.cdrs = CdrStore(
+                seed=seed,
+                tenant_id=tenant_id,
+                cdrs_per_day=cdrs_per_day,
+                agents=people,
+                dids=dids,
+                cache_records=cache_records,
+            )
+        else:
+            self.cdrs = LiveCdrStore(
+                live, seed=seed, tenant_id=tenant_id, agents=people, dids=dids, clock=clock
+            )
 
     # -- groups ------------------------------------------------------------------------------------
 
@@ -253,6 +265,20 @@ class EmulatorData:
     def count_cdrs(self, start_s: int, end_s: int, **filters: Any) -> int:
         """How many CDRs ``cdr/page`` would return in total (O(1) per whole unfiltered hour)."""
         return self.cdrs.count(start_s, end_s, cdr_filter(filters))
+
+    def live_calls(self, start_s: int | None = None, end_s: int | None = None) -> list[LiveCall]:
+        """Live mode: every call that started in ``[start_s, end_s)`` (default: all so far),
+        visible or not, with its final CDR and when it becomes visible and final."""
+        if not isinstance(self.cdrs, LiveCdrStore):
+            raise RuntimeError("the emulator is not in live mode (pass live=LiveMode(...))")
+        return list(self.cdrs.calls(start_s, end_s))
+
+    def ended_cdrs(self, now: float | None = None) -> list[CDR]:
+        """Live mode: the final CDR of every call that has ended by ``now`` (default: the
+        emulator's clock), whether or not the server shows it yet, in ``cdr/page`` order."""
+        calls = self.live_calls()
+        at = self.cdrs.clock() if isinstance(self.cdrs, LiveCdrStore) and now is None else now
+        return [c.cdr for c in calls if at is not None and c.end_ms <= at * 1000]
 
 
 __all__ = ["Agent", "CdrFilter", "EmulatorData", "Group"]

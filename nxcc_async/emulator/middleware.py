@@ -33,6 +33,7 @@ def _key(kind: str, name: str, tp: type) -> Any:
     factory = getattr(web, kind, None)
     return name if factory is None else factory(name, tp)
 
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 

@@ -17,6 +17,7 @@ from nxcc_async.emulator.cec import DEFAULT_MAX_SKEW, CECService
 from nxcc_async.emulator.config import Faults, Latency, RateLimit
 from nxcc_async.emulator.data import EmulatorData
 from nxcc_async.emulator.endpoints import Endpoints
+from nxcc_async.emulator.live import LiveMode
 from nxcc_async.emulator.middleware import CONTROLS, Controls, make_middleware
 from nxcc_async.emulator.nxcc_app import NXCCService
 from nxcc_async.emulator.stats import Stats
@@ -31,7 +32,8 @@ class Emulator:
     ``async with Emulator(...) as emu`` serves on ``emu.base_url`` until the block ends;
     ``with Emulator.in_thread(...) as emu`` does the same from blocking code. The knobs
     ``latency``, ``rate_limit`` and ``faults`` can be replaced while it runs; ``stats`` counts
-    requests; ``data`` is the ground truth (agents, groups, CDRs).
+    requests; ``data`` is the ground truth (agents, groups, CDRs). ``live=LiveMode(...)``
+    serves CDRs that appear only once their call ended (see ``nxcc_async.emulator.live``).
 
     ``clock_skew``: seconds added to the emulator's clock (also a knob): both vendors check
     timestamps against the skewed clock and every reply's ``Date`` header shows it.
@@ -58,6 +60,7 @@ class Emulator:
         cache_records: int = 50_000,
         clock_skew: float = 0.0,
         cec_max_skew: dt.timedelta = DEFAULT_MAX_SKEW,
+        live: LiveMode | None = None,
     ) -> None:
         self.access_key = access_key
         self.tenant_id = tenant_id
@@ -72,6 +75,7 @@ class Emulator:
             n_groups=n_groups,
             cdrs_per_day=cdrs_per_day,
             cache_records=cache_records,
+            live=live,
         )
         self._controls = Controls(latency=latency, faults=faults, seed=seed)
         self.rate_limit = rate_limit

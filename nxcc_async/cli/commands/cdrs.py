@@ -1,19 +1,24 @@
-"""``nxcc cdrs export``: harvest a period of CDRs into a file, resumable with a checkpoint."""
+"""``nxcc cdrs export``: harvest a period of CDRs into a file, resumable with a checkpoint.
+``nxcc cdrs sync``: keep a database table of CDRs complete and current."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import datetime as dt
+import signal
 import sys
 import time
 from pathlib import Path
 from typing import Any, cast
 
 from nxcc_async.cli import progress, times
-from nxcc_async.cli.errors import UsageError
+from nxcc_async.cli.errors import UsageError, one_line
 from nxcc_async.cli.settings import add_connection_options, make_client
 from nxcc_async.harvest.checkpoint import CheckpointFile
 from nxcc_async.harvest.export import ExportResult
 from nxcc_async.harvest.sinks import FORMATS, format_for
+from nxcc_async.harvest.sync import RoundReport
 from nxcc_async.nxcc.cdr_filters import FILTERS, CdrFilters
 
 
@@ -36,6 +41,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     add_progress_option(p)
     add_connection_options(p)
     p.set_defaults(run=run_export)
+    add_sync_command(cmds, common)
 
 
 def add_filter_options(p: argparse.ArgumentParser) -> None:
@@ -139,4 +145,119 @@ async def run_export(args: argparse.Namespace) -> int:
         )
     else:
         print(summary(result, time.monotonic() - began))
+    return 0
+
+
+def add_sync_command(cmds: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``cdrs sync``."""
+    p = cmds.add_parser(
+        "sync",
+        parents=[common],
+        help="keep a database table of CDRs complete and current",
+        description="Upsert every CDR that started since --since into a table of --to, "
+        "re-reading the last --lookback seconds each round so late CDRs are caught; with "
+        "--follow, a round every --interval seconds until stopped (Ctrl-C or SIGTERM). "
+        "The watermark is kept in the database: a rerun continues.",
+    )
+    p.add_argument(
+        "--to", required=True, metavar="URL", help="sqlite:///cdrs.db or postgresql://user@host/db"
+    )
+    p.add_argument("--since", required=True, help="ISO-8601 with offset, YYYY-MM-DD, or Unix s")
+    p.add_argument("--until", help="exclusive; same forms as --since (default: no end)")
+    p.add_argument("--tz", metavar="AREA/CITY", help="zone of times given without an offset")
+    p.add_argument("--follow", action="store_true", help="keep syncing every --interval seconds")
+    p.add_argument("--interval", type=float, default=60.0, metavar="S", help="default 60")
+    p.add_argument(
+        "--lookback",
+        type=float,
+        default=7200.0,
+        metavar="S",
+        help="seconds re-read behind the watermark: longer than any call plus the server's "
+        "delay (default 7200)",
+    )
+    p.add_argument(
+        "--settle", type=float, default=5.0, metavar="S", help="stay S seconds behind now (5)"
+    )
+    p.add_argument("--table", default="cdrs", help="table name (default cdrs)")
+    add_filter_options(p)
+    add_progress_option(p)
+    add_connection_options(p)
+    p.set_defaults(run=run_sync)
+
+
+def status_line(report: RoundReport) -> str:
+    """The line printed after each round."""
+    finished = dt.datetime.fromtimestamp(report.finished_at, dt.timezone.utc)
+    head = f"round {report.number} at {finished:%H:%M:%S}Z"
+    if report.error is not None:
+        return f"{head}: failed ({one_line(report.error)}); retrying at the next interval"
+    return (
+        f"{head}: {report.fetched:,} rows read ({report.inserted:,} new, "
+        f"{report.updated:,} updated) in {report.seconds:.1f} s; watermark "
+        f"{times.iso(report.watermark)}, lag {report.lag:.0f} s"
+    )
+
+
+async def run_sync(args: argparse.Namespace) -> int:
+    """Run ``nxcc cdrs sync``."""
+    tz = times.zone(args.tz)
+    since = times.parse_time(args.since, "--since", tz)
+    until = None if args.until is None else times.parse_time(args.until, "--until", tz)
+    if until is not None and until <= since:
+        raise UsageError(f"--until ({args.until}) must be after --since ({args.since})")
+    mode = args.progress
+    if args.follow and mode == "auto":
+        mode = "log"  # status lines and a bar do not share a terminal well
+    last: list[RoundReport] = []
+
+    def on_round(report: RoundReport) -> None:
+        last.append(report)
+        del last[:-1]
+        if args.follow:
+            print(f"nxcc: {status_line(report)}", file=sys.stderr, flush=True)
+
+    terminated = False
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+
+    def on_sigterm() -> None:
+        nonlocal terminated
+        terminated = True
+        if task is not None:
+            task.cancel()
+
+    loop.add_signal_handler(signal.SIGTERM, on_sigterm)
+    began = time.monotonic()
+    try:
+        async with make_client(args) as client:
+            with progress.reporter(mode) as on_progress:
+                result = await client.cdrs.sync(
+                    args.to,
+                    since=since,
+                    until=until,
+                    follow=args.follow,
+                    interval=args.interval,
+                    lookback=args.lookback,
+                    settle=args.settle,
+                    table=args.table,
+                    on_round=on_round,
+                    on_progress=on_progress,
+                    **filters_of(args),
+                )
+    except asyncio.CancelledError:
+        where = f" (watermark {times.iso(last[-1].watermark)})" if last else ""
+        print(f"nxcc: stopped{where}; the next run continues from the database", file=sys.stderr)
+        if terminated:
+            return 0
+        raise
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+    elapsed = time.monotonic() - began
+    rate = result.fetched / elapsed if elapsed > 0 else 0.0
+    print(
+        f"synced {result.fetched:,} rows ({result.inserted:,} new, {result.updated:,} updated) "
+        f"in {elapsed:.1f} s, {rate:,.0f} rows/s -> table {result.table} of "
+        f"{result.destination}; watermark {result.watermark:%Y-%m-%dT%H:%M:%SZ}, "
+        f"lag {result.lag:.0f} s"
+    )
     return 0

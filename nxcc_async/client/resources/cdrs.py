@@ -18,6 +18,7 @@ from nxcc_async.harvest.export import ExportResult, export
 from nxcc_async.harvest.harvester import ProgressCallback
 from nxcc_async.harvest.state import Source, fingerprint
 from nxcc_async.harvest.stream import harvest_stream
+from nxcc_async.harvest.sync import RoundCallback, SyncResult, check_options, run_sync
 from nxcc_async.nxcc import endpoints as ep
 from nxcc_async.nxcc.cdr_filters import CdrFilters
 from nxcc_async.nxcc.records import CallRecord
@@ -131,6 +132,75 @@ class CdrsAPI(Resource):
             on_progress=on_progress,
         )
 
+    async def sync(
+        self,
+        to: str,
+        *,
+        since: TimeArg,
+        until: TimeArg | None = None,
+        follow: bool = False,
+        interval: float = 60.0,
+        lookback: float = 7200.0,
+        settle: float = 5.0,
+        table: str = "cdrs",
+        page_size: int = ep.CDR_PAGE_MAX,
+        window: int = 600,
+        on_round: RoundCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        **filters: Unpack[CdrFilters],
+    ) -> SyncResult:
+        """Keep the table ``table`` of the database ``to`` complete and current: every CDR that
+        started since ``since`` (before ``until``, when given), once per ``call_id``, with its
+        latest values.
+
+        ``to``: ``sqlite:///cdrs.db`` or ``postgresql://user@host:port/db`` (the ``postgres``
+        extra). Each round re-reads the calls that started in ``[settled, now - settle)`` and
+        upserts them; ``settled`` trails the last round by ``lookback`` seconds, which must
+        exceed a call's longest time from start to final CDR (duration + the server's
+        processing delay). The watermark and the arguments live in the table
+        ``nxcc_sync_state``, written in the same transaction as the rows: a rerun (after a
+        crash too) continues, and a table synced with other ``since``/filters is refused.
+
+        Without ``follow``, one round (a backfill or a catch-up); with it, a round every
+        ``interval`` seconds until cancelled (or, with ``until``, until everything before it
+        is settled); rounds failing on API or network errors are retried at the next interval.
+        ``on_round`` gets a :class:`~nxcc_async.harvest.sync.RoundReport` after every round,
+        ``on_progress`` the harvest progress within a round. Arguments are checked before
+        anything is opened or sent. See ``docs/sync.md``.
+        """
+        options = check_options(
+            since=since,
+            until=until,
+            follow=follow,
+            interval=interval,
+            lookback=lookback,
+            settle=settle,
+            table=table,
+        )
+        fields = ep.cdr_fields(options.since, options.since, filters)
+        ep.CDR_PAGE.at(fields, 1, page_size)
+        del fields["startTime"], fields["endTime"]
+        identity = {**self._identity, "filters": dict(sorted(fields.items()))}
+        source = self._page_source(fields, page_size, fingerprint(identity))
+        return await run_sync(
+            source,
+            to,
+            options,
+            identity=identity,
+            window=window,
+            on_round=on_round,
+            on_progress=on_progress,
+        )
+
+    def _page_source(self, fields: Mapping[str, Any], page_size: int, print_: str) -> Source:
+        """The harvest's page function over ``cdr/page`` with the filter ``fields``."""
+
+        async def fetch(low: int, high: int, number: int) -> Page[CallRecord]:
+            wire = {"startTime": low, "endTime": high, **fields, "page": number, "size": page_size}
+            return await self._send(ep.CDR_PAGE, wire)
+
+        return Source(fetch, self._channel.max_concurrency, page_size, print_)
+
     def _source(
         self, start: TimeArg, end: TimeArg, page_size: int, filters: Mapping[str, Any]
     ) -> tuple[int, int, Source]:
@@ -144,10 +214,4 @@ class CdrsAPI(Resource):
             "end": end_s,
             "filters": dict(sorted(fields.items())),
         }
-
-        async def fetch(low: int, high: int, number: int) -> Page[CallRecord]:
-            wire = {"startTime": low, "endTime": high, **fields, "page": number, "size": page_size}
-            return await self._send(ep.CDR_PAGE, wire)
-
-        source = Source(fetch, self._channel.max_concurrency, page_size, fingerprint(identity))
-        return start_s, end_s, source
+        return start_s, end_s, self._page_source(fields, page_size, fingerprint(identity))
