@@ -29,7 +29,8 @@ class Emulator:
     ``async with Emulator(...) as emu`` serves on ``emu.base_url`` until the block ends;
     ``with Emulator.in_thread(...) as emu`` does the same from blocking code. The knobs
     ``latency``, ``rate_limit`` and ``faults`` can be replaced while it runs; ``stats`` counts
-    requests; ``data`` is the ground truth (agents, groups, CDRs).
+    requests; ``data`` is the ground truth (agents, groups, CDRs). ``cec_live_period``: CEC agents
+    change state every that many seconds (``None``: static CEC data).
     """
 
     def __init__(
@@ -49,6 +50,7 @@ class Emulator:
         faults: Faults | None = None,
         cec_access_key: str = DEFAULT_CEC_ACCESS_KEY,
         cec_secret_key: str = DEFAULT_CEC_SECRET_KEY,
+        cec_live_period: float | None = None,
         cache_records: int = 50_000,
     ) -> None:
         self.access_key = access_key
@@ -70,7 +72,12 @@ class Emulator:
         self.nxcc = NXCCService(
             Endpoints(self.data), access_key=access_key, access_secret=access_secret
         )
-        self.cec = CECService(access_key=cec_access_key, secret_key=cec_secret_key, seed=seed)
+        self.cec = CECService(
+            access_key=cec_access_key,
+            secret_key=cec_secret_key,
+            seed=seed,
+            live_period=cec_live_period,
+        )
         self._runner: web.AppRunner | None = None
 
     def __repr__(self) -> str:
