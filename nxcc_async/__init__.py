@@ -22,6 +22,7 @@ from nxcc_async._core.errors import (
 )
 from nxcc_async._core.page import Page
 from nxcc_async._core.retry import RetryPolicy
+from nxcc_async._core.watch import Snapshot
 from nxcc_async._version import __version__ as __version__
 from nxcc_async.client.client import AsyncNXCC
 from nxcc_async.nxcc.config import Region
@@ -35,6 +36,7 @@ from nxcc_async.nxcc.enums import (
     RingPolicy,
     StartupType,
 )
+from nxcc_async.nxcc.hangup import HangupCode
 from nxcc_async.nxcc.records import (
     Agent,
     AgentEfficiency,
@@ -64,6 +66,7 @@ __all__ = [
     "ConnectError",
     "DialTarget",
     "DispatchType",
+    "HangupCode",
     "HangupParty",
     "HarvestError",
     "MissingHeaderError",
@@ -80,6 +83,7 @@ __all__ = [
     "RingPolicy",
     "ServerError",
     "SignatureError",
+    "Snapshot",
     "StartupType",
     "TimestampError",
     "TransientError",

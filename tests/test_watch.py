@@ -193,3 +193,14 @@ async def test_a_wrong_secret_ends_the_board_watch(emu: Emulator) -> None:
         with pytest.raises(AuthError):
             async for _ in cec.watch_board(1, [1], every=0.05):
                 pass
+
+
+def test_soak_script_short_run_holds_its_invariants() -> None:
+    """``benchmarks/soak_watch.py`` for 3 s at a 0.25 s cadence (the 10-minute run: on demand)."""
+    from benchmarks.soak_watch import check, run
+
+    figures = run(seconds=3.0, every=0.25, cap=25.0, sample_every=1.0)
+    assert check(figures) == [], figures
+    # every tick is either polled or skipped (a poll of ~14 calls at 25/s overruns 0.25 s)
+    assert figures["snapshots"] + figures["skipped_ticks"] >= 10, figures
+    assert figures["snapshots"] >= 3, figures

@@ -1,18 +1,27 @@
 """Huawei CEC (CC-CMS) monitoring: ``AsyncCEC``, its blocking mirror ``CEC``, and the records."""
 
+from nxcc_async.cec.board import QueueLine, VdnBoard
 from nxcc_async.cec.client import AsyncCEC
 from nxcc_async.cec.records import (
     AgentBrief,
     AgentCall,
     AgentCalls,
+    AgentInfo,
     AgentRestDetail,
     AgentRestInfo,
+    AgentState,
     AgentStatusInfo,
+    CallInfo,
+    Indicators,
+    IndicatorValue,
     LegacySystemState,
+    SkillServiceQuality,
+    SkillStateInfo,
+    SkillStatus,
     SystemState,
     TeamAgentStatus,
 )
-from nxcc_async.cec.states import AgentStateKind
+from nxcc_async.cec.states import AgentStateKind, CtiState, WorkNoStatus
 from nxcc_async.cec.sync import CEC
 
 __all__ = [
@@ -20,12 +29,24 @@ __all__ = [
     "AgentBrief",
     "AgentCall",
     "AgentCalls",
+    "AgentInfo",
     "AgentRestDetail",
     "AgentRestInfo",
+    "AgentState",
     "AgentStateKind",
     "AgentStatusInfo",
     "AsyncCEC",
+    "CallInfo",
+    "CtiState",
+    "IndicatorValue",
+    "Indicators",
     "LegacySystemState",
+    "QueueLine",
+    "SkillServiceQuality",
+    "SkillStateInfo",
+    "SkillStatus",
     "SystemState",
     "TeamAgentStatus",
+    "VdnBoard",
+    "WorkNoStatus",
 ]
