@@ -204,3 +204,30 @@ def test_soak_script_short_run_holds_its_invariants() -> None:
     # every tick is either polled or skipped (a poll of ~14 calls at 25/s overruns 0.25 s)
     assert figures["snapshots"] + figures["skipped_ticks"] >= 10, figures
     assert figures["snapshots"] >= 3, figures
+
+
+async def test_the_same_helper_watches_nxcc_agent_status_of_a_team() -> None:
+    from nxcc_async import AsyncNXCC
+
+    async with Emulator(access_key="ak", access_secret="sk", tenant_id=144, seed=2) as emu:
+        retry = RetryPolicy(max_retries=0, wait_initial=0.0, wait_max=0.0, wait_jitter=0.0)
+        async with AsyncNXCC(
+            access_key="ak", access_secret="sk", base_url=emu.base_url, tenant_id=144, retry=retry
+        ) as client:
+            queue = emu.data.groups[0].group_no
+            team = [m.user_name for m in await client.queues.members(queue)]
+            emu.faults = Faults(code99=0.3)
+            now = int(time.time())
+
+            async def team_status() -> dict[str, int]:
+                rows = await asyncio.gather(
+                    *(client.agents.status(name, now - 3600, now) for name in team)
+                )
+                return {r[0].user_name: r[0].busy_duration for r in rows if r}
+
+            snaps = [s async for s in client.watch(team_status, 0.05, limit=6)]
+    assert any(s.ok for s in snaps)
+    assert any(not s.ok for s in snaps)  # 30% of requests fail: some polls are gaps
+    good = next(s for s in snaps if s.ok)
+    assert set(good.value or {}) == set(team)
+    assert all(isinstance(s.error, ServerError) for s in snaps if not s.ok)
