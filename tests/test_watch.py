@@ -215,8 +215,8 @@ async def test_the_same_helper_watches_nxcc_agent_status_of_a_team() -> None:
             access_key="ak", access_secret="sk", base_url=emu.base_url, tenant_id=144, retry=retry
         ) as client:
             queue = emu.data.groups[0].group_no
-            team = [m.user_name for m in await client.queues.members(queue)]
-            emu.faults = Faults(code99=0.3)
+            team = [m.user_name for m in await client.queues.members(queue)][:3]
+            emu.faults = Faults(code99=0.25)
             now = int(time.time())
 
             async def team_status() -> dict[str, int]:
@@ -227,7 +227,7 @@ async def test_the_same_helper_watches_nxcc_agent_status_of_a_team() -> None:
 
             snaps = [s async for s in client.watch(team_status, 0.05, limit=6)]
     assert any(s.ok for s in snaps)
-    assert any(not s.ok for s in snaps)  # 30% of requests fail: some polls are gaps
+    assert any(not s.ok for s in snaps)  # 1 request in 4 fails: some polls are gaps
     good = next(s for s in snaps if s.ok)
     assert set(good.value or {}) == set(team)
     assert all(isinstance(s.error, ServerError) for s in snaps if not s.ok)
