@@ -231,3 +231,17 @@ async def test_the_same_helper_watches_nxcc_agent_status_of_a_team() -> None:
     good = next(s for s in snaps if s.ok)
     assert set(good.value or {}) == set(team)
     assert all(isinstance(s.error, ServerError) for s in snaps if not s.ok)
+
+
+async def test_a_gap_keeps_no_traceback_of_the_error_or_its_cause() -> None:
+    async def failing() -> int:
+        try:
+            raise OSError("reset")
+        except OSError as exc:
+            raise ServerError(503, "HTTP 503") from exc
+
+    (snap,) = [s async for s in watch(failing, 0.01, limit=1)]
+    assert snap.error is not None
+    assert snap.error.__traceback__ is None
+    assert isinstance(snap.error.__cause__, OSError)
+    assert snap.error.__cause__.__traceback__ is None

@@ -136,6 +136,16 @@ async def _awaited(fetch: Callable[[], Awaitable[T]]) -> T:
     return await fetch()
 
 
+def _detached(exc: BaseException) -> BaseException:
+    """``exc`` without tracebacks (its own and its causes'): a snapshot keeps no frames alive."""
+    link: BaseException | None = exc
+    while link is not None:
+        link.with_traceback(None)
+        link.__context__ = None
+        link = link.__cause__
+    return exc
+
+
 async def _polls(
     fetch: Callable[[], Awaitable[T]],
     every: float,
@@ -159,8 +169,7 @@ async def _polls(
         try:
             value = await _poll(fetch, timeout)
         except transient as exc:
-            error = exc.with_traceback(None)  # keep no frames alive between polls
-            error.__context__ = None
+            error = _detached(exc)
         if error is None:
             last_good, last_value = at, value
         yield (
