@@ -1,14 +1,16 @@
 """Soak of the CEC wallboard watch: ``python -m benchmarks.soak_watch [--seconds 600]``.
 
-Runs the board watch of ``nxcc cec watch`` (two VDNs, skill queues) against an in-process
-emulator with live data, injected faults (vendor errors, HTTP 5xx, dropped connections, slow
-answers) and a server-side rate cap one above the client's, at a 1 s cadence, and checks:
+Runs the board watch of ``nxcc cec watch`` (two VDNs, skill queues) against the emulator in a
+child process (``python -m nxcc_async.emulator``, so only the client's memory is measured) with
+live data, injected faults (vendor errors, HTTP 5xx, dropped connections, answers delayed 5 s)
+and a server-side rate cap one above the client's, at a 1 s cadence, and checks:
 
 - polls never overlap (a counter around every poll);
-- the client never exceeds its rate cap: the server answers 429 above ``cap + 1`` requests in
-  any one-second span (the throttle's documented bound) and counts them; it must count none;
-- memory stays flat: resident set size and live Python objects are sampled every 10 s; the
-  growth after the first minute is reported.
+- the client never exceeds its rate cap: every request it sends is timed at the transport (the
+  most in any one-second span must be at most ``cap + 1``, the throttle's documented bound) and
+  the server answers 429 above ``cap + 1``: there must be none;
+- memory stays flat: resident set size and live Python objects of this process are sampled every
+  10 s; the growth over the second half of the run is reported.
 
 Prints a summary (and exits 1 when an invariant fails). ``run()`` is also called by the test
 suite with a few seconds.
@@ -18,19 +20,76 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import logging
 import os
+import socket
+import subprocess
 import sys
 import time
+from collections import deque
+from collections.abc import Iterator
 from typing import Any
 
 from nxcc_async._core.retry import RetryPolicy
+from nxcc_async._core.transport import Request, Response
 from nxcc_async.cec import AsyncCEC
 from nxcc_async.cec.board import VdnBoard
-from nxcc_async.emulator import Emulator, Faults
 
 AK, SK = "soak-ak", "soak-sk"
+
+
+@contextlib.contextmanager
+def emulator(cap: float) -> Iterator[str]:
+    """The emulator in a child process; its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    argv = [sys.executable, "-m", "nxcc_async.emulator", "--port", str(port), "--seed", "3",
+            "--cec-access-key", AK, "--cec-secret-key", SK, "--cec-live", "2",
+            "--rate-limit", str(int(cap) + 1), "--fault-code99", "0.02",
+            "--fault-http5xx", "0.02", "--fault-drop", "0.01", "--fault-slow", "0.005"]  # fmt: skip
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        if "listening on" not in line:
+            raise RuntimeError(f"the emulator did not start: {line!r}")
+        yield line.rsplit(" ", 1)[1].strip()
+    finally:
+        child.terminate()
+        child.wait(10)
+        if child.stdout is not None:
+            child.stdout.close()
+
+
+class SendMeter:
+    """Times every request the client sends: most starts in any one-second span, 429s."""
+
+    def __init__(self) -> None:
+        self.window: deque[float] = deque()
+        self.max_in_1s = 0
+        self.sent = 0
+        self.http_429 = 0
+
+    def wrap(self, cec: AsyncCEC) -> None:
+        transport = cec._requester.transport
+        send = transport.send
+
+        async def metered(request: Request) -> Response:
+            now = time.monotonic()
+            self.sent += 1
+            self.window.append(now)
+            while now - self.window[0] >= 1.0:
+                self.window.popleft()
+            self.max_in_1s = max(self.max_in_1s, len(self.window))
+            response = await send(request)
+            if response.status == 429:
+                self.http_429 += 1
+            return response
+
+        transport.send = metered  # type: ignore[method-assign]
 
 
 def _rss_kib() -> int:
@@ -46,15 +105,13 @@ def _rss_kib() -> int:
 
 async def soak(seconds: float, every: float, cap: float, sample_every: float) -> dict[str, Any]:
     """Run the watch for ``seconds``; the figures."""
-    faults = Faults(code99=0.02, http5xx=0.02, drop=0.01, slow=0.005, slow_delay=4.0)
     retry = RetryPolicy(max_retries=2, wait_initial=0.05, wait_max=0.5, wait_jitter=0.05)
     running = max_running = polls = 0
     samples: list[tuple[float, int, int]] = []
-    async with Emulator(
-        seed=3, cec_access_key=AK, cec_secret_key=SK, cec_live_period=2.0, faults=faults
-    ) as emu:
-        emu.rate_limit = int(cap) + 1
-        async with AsyncCEC(emu.base_url, AK, SK, rate_limit=cap, retry=retry) as cec:
+    meter = SendMeter()
+    with emulator(cap) as base_url:
+        async with AsyncCEC(base_url, AK, SK, rate_limit=cap, retry=retry) as cec:
+            meter.wrap(cec)
 
             async def poll() -> list[VdnBoard]:
                 nonlocal running, max_running, polls
@@ -81,6 +138,7 @@ async def soak(seconds: float, every: float, cap: float, sample_every: float) ->
                         gaps += 1
                         name = type(snap.error).__name__
                         errors[name] = errors.get(name, 0) + 1
+                    del snap
                     now = time.monotonic()
                     if now >= next_sample:
                         gc.collect()
@@ -92,29 +150,36 @@ async def soak(seconds: float, every: float, cap: float, sample_every: float) ->
                 await stream.aclose()
             elapsed = time.monotonic() - began
             peak_in_flight = cec.throttle.peak_in_flight
-        stats = emu.stats
-        figures: dict[str, Any] = {
-            "seconds": round(elapsed, 1),
-            "every": every,
-            "rate_cap": cap,
-            "snapshots": ok + gaps,
-            "ok": ok,
-            "gaps": gaps,
-            "gap_errors": errors,
-            "skipped_ticks": skipped,
-            "polls": polls,
-            "max_concurrent_polls": max_running,
-            "requests": stats.total,
-            "max_requests_in_1s": stats.max_in_window(1.0),
-            "http_429": stats.rate_limited,
-            "faults_injected": dict(stats.faults),
-            "client_peak_in_flight": peak_in_flight,
-        }
-    warm = [s for s in samples if s[0] >= min(60.0, seconds / 3)] or samples
-    if warm:
-        figures["rss_kib_first_last"] = (warm[0][1], warm[-1][1])
-        figures["objects_first_last"] = (warm[0][2], warm[-1][2])
-        figures["rss_kib_max"] = max(s[1] for s in warm)
+    figures: dict[str, Any] = {
+        "seconds": round(elapsed, 1),
+        "every": every,
+        "rate_cap": cap,
+        "snapshots": ok + gaps,
+        "ok": ok,
+        "gaps": gaps,
+        "gap_errors": errors,
+        "skipped_ticks": skipped,
+        "polls": polls,
+        "max_concurrent_polls": max_running,
+        "requests": meter.sent,
+        "max_requests_in_1s": meter.max_in_1s,
+        "http_429": meter.http_429,
+        "client_peak_in_flight": peak_in_flight,
+    }
+    if samples:
+        half = [s for s in samples if s[0] >= seconds / 2] or samples[-1:]
+        figures["rss_kib_at_1min_half_end"] = (
+            next((s[1] for s in samples if s[0] >= min(60.0, seconds / 3)), samples[0][1]),
+            half[0][1],
+            samples[-1][1],
+        )
+        figures["objects_at_1min_half_end"] = (
+            next((s[2] for s in samples if s[0] >= min(60.0, seconds / 3)), samples[0][2]),
+            half[0][2],
+            samples[-1][2],
+        )
+        figures["rss_kib_growth_second_half"] = samples[-1][1] - half[0][1]
+        figures["objects_growth_second_half"] = samples[-1][2] - half[0][2]
     figures["samples"] = len(samples)
     return figures
 
