@@ -37,14 +37,20 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--vdn", type=int, action="append", metavar="VDN", help="a VDN to show (repeat; default 1)"
     )
-    p.add_argument("--every", type=float, default=5.0, metavar="S", help="seconds between polls")
+    p.add_argument(
+        "--every", type=float, default=5.0, metavar="S", help="seconds between polls (5)"
+    )
     p.add_argument(
         "--poll-timeout",
         type=float,
         metavar="S",
         help="a poll taking longer is a gap (default: 3 x --every, at least 5)",
     )
-    p.add_argument("--no-skills", action="store_true", help="agent counts only (fewer calls)")
+    p.add_argument(
+        "--no-skills",
+        action="store_true",
+        help="agent counts only (fewer calls; needed on CTI 3.6, which lacks the skill interface)",
+    )
     p.add_argument("--once", action="store_true", help="one poll, print it, exit")
     p.add_argument("--json", action="store_true", help="JSON (one object per poll) on stdout")
     add_cec_connection_options(p)
