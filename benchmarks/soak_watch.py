@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nxcc_async._core.retry import RetryPolicy
+from nxcc_async._core.tasks import gather_or_cancel
 from nxcc_async._core.transport import Request, Response
 from nxcc_async.cec import AsyncCEC
 from nxcc_async.cec.board import VdnBoard
@@ -120,7 +121,7 @@ async def soak(seconds: float, every: float, cap: float, sample_every: float) ->
                 max_running = max(max_running, running)
                 try:
                     lines = [cec.vdn_board(1, vdn) for vdn in (1, 2)]
-                    return list(await asyncio.gather(*lines))
+                    return await gather_or_cancel(*lines)
                 finally:
                     running -= 1
 

@@ -245,3 +245,25 @@ async def test_a_gap_keeps_no_traceback_of_the_error_or_its_cause() -> None:
     assert snap.error.__traceback__ is None
     assert isinstance(snap.error.__cause__, OSError)
     assert snap.error.__cause__.__traceback__ is None
+
+
+async def test_a_failed_poll_leaves_no_request_running() -> None:
+    from nxcc_async._core.tasks import gather_or_cancel
+
+    finished: list[str] = []
+
+    async def slow() -> int:
+        try:
+            await asyncio.sleep(5)
+            return 1
+        finally:
+            finished.append("slow")
+
+    async def fails() -> int:
+        await asyncio.sleep(0.01)
+        raise ServerError("0100999", "injected")
+
+    with pytest.raises(ServerError):
+        await gather_or_cancel(slow(), fails())
+    assert finished == ["slow"]  # cancelled and awaited before the error came out
+    assert await gather_or_cancel(asyncio.sleep(0, 1), asyncio.sleep(0, 2)) == [1, 2]

@@ -26,6 +26,7 @@ from nxcc_async._core.pagination import (
 from nxcc_async._core.requester import Requester
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async._core.secret import Secret
+from nxcc_async._core.tasks import gather_or_cancel
 from nxcc_async._core.throttle import Throttle
 from nxcc_async._core.timeutil import TimeArg
 from nxcc_async._core.transport import Transport
@@ -185,7 +186,7 @@ class AsyncCEC(AsyncClient):
             self.system_state(cc_id, vdn, offset, page_size)
             for offset in range(0, agent_count, page_size)
         ]
-        return sum(await asyncio.gather(*pages), SystemState())
+        return sum(await gather_or_cancel(*pages), SystemState())
 
     async def legacy_system_state(self, cc_id: int, vdn: int) -> LegacySystemState:
         """Counts of a VDN from the older ``querymonitor/systemstate`` edition."""
@@ -423,10 +424,12 @@ class AsyncCEC(AsyncClient):
         if not skills:
             agents = await self.system_state_total(cc_id, vdn, agent_count=agent_count)
             return VdnBoard(cc_id=cc_id, vdn=vdn, agents=agents)
-        agents, queues = await asyncio.gather(
-            self.system_state_total(cc_id, vdn, agent_count=agent_count),
-            self.skill_status(cc_id, vdn),
+        agents_task = asyncio.ensure_future(
+            self.system_state_total(cc_id, vdn, agent_count=agent_count)
         )
+        queues_task = asyncio.ensure_future(self.skill_status(cc_id, vdn))
+        await gather_or_cancel(agents_task, queues_task)
+        agents, queues = agents_task.result(), queues_task.result()
         ids = [q.skill_id for q in queues if q.skill_id is not None]
         levels = await self.skill_service_quality(cc_id, vdn, ids) if ids else []
         return VdnBoard.of(cc_id, vdn, agents, queues, levels)
@@ -472,7 +475,7 @@ class AsyncCEC(AsyncClient):
 
         async def poll() -> builtins.list[VdnBoard]:
             lines = [self.vdn_board(cc_id, vdn, skills=skills) for vdn in wanted]
-            return list(await asyncio.gather(*lines))
+            return await gather_or_cancel(*lines)
 
         return self.watch(poll, every, timeout=timeout, limit=limit)
 
