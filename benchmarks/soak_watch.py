@@ -24,6 +24,7 @@ import contextlib
 import gc
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -214,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rate-cap", type=float, default=25.0)
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)  # retries are expected: do not print each one
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the child emulator too
     figures = run(args.seconds, args.every, args.rate_cap)
     for key, value in figures.items():
         print(f"{key:>24}: {value}")
