@@ -342,3 +342,11 @@ def test_every_endpoint_has_an_emulator_route() -> None:
 
     served = {ROOT + path for path in ROUTES}
     assert {e.full_path for e in ep.ENDPOINTS} == served
+
+
+async def test_total_of_an_empty_vdn_is_zero_without_a_page_call(
+    emu: Emulator, cec: AsyncCEC
+) -> None:
+    emu.reset_stats()
+    assert await cec.system_state_total(1, 1, agent_count=0) == ep.SystemState()
+    assert emu.stats.total == 0

@@ -267,3 +267,4 @@ async def test_a_failed_poll_leaves_no_request_running() -> None:
         await gather_or_cancel(slow(), fails())
     assert finished == ["slow"]  # cancelled and awaited before the error came out
     assert await gather_or_cancel(asyncio.sleep(0, 1), asyncio.sleep(0, 2)) == [1, 2]
+    assert await gather_or_cancel() == []

@@ -14,6 +14,8 @@ async def gather_or_cancel(*awaitables: Awaitable[T]) -> list[T]:
     the first failure cancels the others and waits for them before it is raised, so no request
     of a failed batch is still running afterwards (a watch's next poll never overlaps it)."""
     tasks = [asyncio.ensure_future(a) for a in awaitables]
+    if not tasks:
+        return []
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         for task in tasks:
