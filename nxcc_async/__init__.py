@@ -26,6 +26,7 @@ from nxcc_async._core.errors import (
 from nxcc_async._core.events import AttemptEvent
 from nxcc_async._core.page import Page
 from nxcc_async._core.retry import RetryPolicy
+from nxcc_async._core.watch import Snapshot
 from nxcc_async._version import __version__ as __version__
 from nxcc_async.client.blocking import NXCC
 from nxcc_async.client.client import AsyncNXCC
@@ -40,6 +41,7 @@ from nxcc_async.nxcc.enums import (
     RingPolicy,
     StartupType,
 )
+from nxcc_async.nxcc.hangup import HangupCode
 from nxcc_async.nxcc.records import (
     Agent,
     AgentEfficiency,
@@ -70,6 +72,7 @@ __all__ = [
     "ConnectError",
     "DialTarget",
     "DispatchType",
+    "HangupCode",
     "HangupParty",
     "HarvestError",
     "MalformedReplyError",
@@ -88,6 +91,7 @@ __all__ = [
     "RingPolicy",
     "ServerError",
     "SignatureError",
+    "Snapshot",
     "StartupType",
     "TimestampError",
     "TransientError",

@@ -117,6 +117,10 @@ async def tasks_create_and_find(client: Any, emu: Emulator, resolve: Resolve) ->
             task_name="scenario",
             agent_group_no=emu.data.groups[0].group_no,
             call_list=[target],
+            strategy_name="default",
+            predict_call_rate=1.2,
+            ratio_call_rate=1,
+            start_count=1,
         )
     )
     (cdr,) = await resolve(client.cdrs.by_order(order))

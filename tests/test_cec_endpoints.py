@@ -172,11 +172,23 @@ def test_vdn_agents_page_and_by_status() -> None:
 
 
 def test_rest_info_details() -> None:
+    detail = {
+        "workNo": "9",
+        "agentName": "Ann",
+        "cantRestReason": 2,
+        "beginTime": 1704096000000,
+        "restDuration": 120,
+        "restX": 1,
+    }
     info = ep.parse_agent_rest_info(
-        {"allowRestNum": 3, "onRestNum": 1, "agentsRestDetails": [{"agentId": 9, "restX": 1}]}
+        {"allowRestNum": 3, "onRestNum": 1, "agentsRestDetails": [detail]}
     )
-    assert info.agents_rest_details[0].agent_id == 9
-    assert info.agents_rest_details[0].extra == {"restX": 1}
+    (row,) = info.agents_rest_details
+    assert (row.work_no, row.agent_name, row.cant_rest_reason) == (9, "Ann", 2)
+    assert (row.begin_time, row.rest_duration) == (1704096000000, 120)
+    assert row.agent_id == 9  # the earlier name reads the work number
+    assert row.extra == {"restX": 1}
+    assert dump(row) == {**detail, "workNo": 9}
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,14 @@ def count(m: aioresponses) -> int:
 
 async def create_task(c: AsyncNXCC) -> None:
     await c.tasks.create_and_call(
-        country="HK", task_name="t", agent_group_no="G1", call_list=[DialTarget(user_phone="852")]
+        country="HK",
+        task_name="t",
+        agent_group_no="G1",
+        call_list=[DialTarget(user_phone="85255550000")],
+        strategy_name="s",
+        predict_call_rate=1.0,
+        ratio_call_rate=1.0,
+        start_count=1,
     )
 
 

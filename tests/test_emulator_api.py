@@ -117,21 +117,57 @@ async def test_update_members(nxcc_emulator: Emulator, session: Any) -> None:
     assert group_3 not in agent_3["queueName"]
 
 
+TASK = {"country": "SG", "taskName": "t", "strategyName": "s", "predictCallRate": 1.2,
+        "ratioCallRate": 1, "startCount": 1}  # fmt: skip
+
+
 async def test_create_and_call(nxcc_emulator: Emulator, session: Any) -> None:
-    body = {"taskName": "t", "callList": [
+    body = {**TASK, "callList": [
         {"orderID": "order-1", "userPhone": "6581110001", "other": "a"},
-        {"orderID": "order-1", "userPhone": "6581110002", "other": "b"},
+        {"orderID": "order-2", "userPhone": "6581110002", "other": "b"},
     ]}  # fmt: skip
     assert (await call(session, nxcc_emulator, "ai/createandcall", body))["code"] == 0
-    found = await call(session, nxcc_emulator, "cdr/queryByOrderId",
-                       {"tenantId": 144, "orderId": "order-1"})  # fmt: skip
-    assert [(c["callee"], c["other"], c["direction"]) for c in found["data"]] == [
+    found = [
+        (
+            await call(
+                session, nxcc_emulator, "cdr/queryByOrderId", {"tenantId": 144, "orderId": order}
+            )
+        )["data"]
+        for order in ("order-1", "order-2")
+    ]
+    assert [(c["callee"], c["other"], c["direction"]) for rows in found for c in rows] == [
         ("6581110001", "a", 2), ("6581110002", "b", 2)
     ]  # fmt: skip
     now = int(time.time())
     paged = await cdrs(session, nxcc_emulator, startTime=now - 60, endTime=now + 60,
                        orderId="order-1", direction=3)  # fmt: skip
-    assert [c["callId"] for c in paged] == [c["callId"] for c in found["data"]]
+    assert [c["callId"] for c in paged] == [c["callId"] for c in found[0]]
+
+
+@pytest.mark.parametrize(
+    ("change", "msg"),
+    [
+        ({"strategyName": None}, "strategyName cannot be empty"),
+        ({"predictCallRate": None}, "predictCallRate cannot be empty"),
+        ({"ratioCallRate": "1.5"}, "ratioCallRate must be a number"),
+        ({"ratioCallRate": 101}, "ratioCallRate must be a number"),
+        ({"startCount": None}, "startCount cannot be empty"),
+        ({"startCount": -1}, "startCount"),
+        ({"country": "Singapore"}, "Invalid country"),
+        ({"callList": [{"orderID": "x", "userPhone": "6581110001"},
+                       {"orderID": "x", "userPhone": "6581110002"}]}, "Duplicate orderID"),
+        ({"callList": [{"userPhone": "+6581110001"}]}, "Invalid userPhone"),
+        ({"callList": [{"userPhone": "123"}]}, "Invalid userPhone"),
+    ],
+)  # fmt: skip
+async def test_create_and_call_is_strict(
+    nxcc_emulator: Emulator, session: Any, change: dict[str, Any], msg: str
+) -> None:
+    body = {**TASK, "callList": [{"orderID": "ok-1", "userPhone": "6581110001"}], **change}
+    body = {k: v for k, v in body.items() if v is not None}
+    answer = await call(session, nxcc_emulator, "ai/createandcall", body)
+    assert (answer["code"], msg in answer["msg"]) == (41000, True), answer
+    assert nxcc_emulator.data.cdrs.by_order_id("ok-1") == []
 
 
 async def test_rate_cap_answers_429(session: Any) -> None:
@@ -179,7 +215,7 @@ async def test_dropped_connection_before_or_after_processing(
 ) -> None:
     faults = Faults(drop=1.0, when=when, paths=("ai/createandcall",))
     async with Emulator(faults=faults) as emu:
-        body = {"taskName": "t", "callList": [{"orderID": "o-9", "userPhone": "6580000009"}]}
+        body = {**TASK, "callList": [{"orderID": "o-9", "userPhone": "6580000009"}]}
         with pytest.raises(aiohttp.ServerDisconnectedError):
             await call(session, emu, "ai/createandcall", body)
         assert len(emu.data.cdrs.by_order_id("o-9")) == created

@@ -5,24 +5,36 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import ssl as ssl_module
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from nxcc_async._core.events import AttemptEvent
 from nxcc_async._core.lifecycle import BlockingClient
 from nxcc_async._core.page import Page
 from nxcc_async._core.retry import RetryPolicy
-from nxcc_async._core.timeutil import utcnow
-from nxcc_async.cec.client import AsyncCEC
+from nxcc_async._core.timeutil import TimeArg, utcnow
+from nxcc_async._core.watch import DEFAULT_TRANSIENT, Snapshot
+from nxcc_async.cec import endpoints as ep
+from nxcc_async.cec.board import VdnBoard
+from nxcc_async.cec.client import AsyncCEC, T
 from nxcc_async.cec.endpoints import CECEndpoint
 from nxcc_async.cec.records import (
     AgentBrief,
     AgentCalls,
+    AgentInfo,
+    AgentRestDetail,
     AgentRestInfo,
+    AgentState,
     AgentStatusInfo,
+    CallInfo,
+    Indicators,
     LegacySystemState,
+    SkillServiceQuality,
+    SkillStateInfo,
+    SkillStatus,
     SystemState,
     TeamAgentStatus,
 )
@@ -141,8 +153,13 @@ class CEC(BlockingClient):
         """One page of a VDN's agents (limit 1-1000); ``total`` is the VDN's agent count."""
         return self._portal.call(self.async_client.vdn_agents_page, cc_id, vdn, offset, limit)
 
-    def vdn_agents(self, cc_id: int, vdn: int, page_size: int = 1000) -> list[AgentBrief]:
-        """Every agent of a VDN: the first page, then the others concurrently, in order."""
+    def vdn_agents_iter(self, cc_id: int, vdn: int, page_size: int = 1000) -> Iterator[AgentBrief]:
+        """Every agent of a VDN, page by page (the first page, then the others concurrently),
+        in order. Arguments are checked now, before anything is sent."""
+        return self._portal.iterate(self.async_client.vdn_agents_iter(cc_id, vdn, page_size))
+
+    def vdn_agents(self, cc_id: int, vdn: int, page_size: int = 1000) -> builtins.list[AgentBrief]:
+        """Every agent of a VDN as a list (see ``vdn_agents_iter``)."""
         return self._portal.call(self.async_client.vdn_agents, cc_id, vdn, page_size)
 
     def agents_by_status(
@@ -161,4 +178,268 @@ class CEC(BlockingClient):
             status,
             offset,
             limit,
+        )
+
+    def agents_by_status_iter(
+        self,
+        cc_id: int,
+        vdn: int,
+        status: int | None = None,
+        page_size: int = 1000,
+    ) -> Iterator[AgentBrief]:
+        """Every agent of a VDN (optionally only in CTI state ``status``), page by page until a
+        short page (the interface gives no total)."""
+        return self._portal.iterate(
+            self.async_client.agents_by_status_iter(cc_id, vdn, status, page_size),
+        )
+
+    def agent_rest_details_iter(
+        self,
+        cc_id: int,
+        vdn: int,
+        page_size: int = 100,
+        *,
+        agent_count: int | None = None,
+    ) -> Iterator[AgentRestDetail]:
+        """The rest entries of every agent of a VDN: ``agentrestinfos`` page by page over the
+        VDN's ``count`` agents (one ``totalagentabstractex3`` call, or ``agent_count``)."""
+        return self._portal.iterate(
+            self.async_client.agent_rest_details_iter(
+                cc_id,
+                vdn,
+                page_size,
+                agent_count=agent_count,
+            ),
+        )
+
+    def agent_indicators(
+        self,
+        cc_id: int,
+        vdn: int,
+        agent_ids: Sequence[int],
+        index_ids: Sequence[str],
+    ) -> builtins.list[Indicators]:
+        """Real-time indicators (``index_ids``, at most 4) of agents (at most 100):
+        ``agentgroup/rindex``, one ``Indicators`` per agent."""
+        return self._portal.call(
+            self.async_client.agent_indicators,
+            cc_id,
+            vdn,
+            agent_ids,
+            index_ids,
+        )
+
+    def agent_by_work_no(self, cc_id: int, vdn: int, agent_id: int) -> AgentInfo:
+        """One agent by work number (``agent/agentbyworkno``)."""
+        return self._portal.call(self.async_client.agent_by_work_no, cc_id, vdn, agent_id)
+
+    def legacy_agent_by_work_no(self, cc_id: int, vdn: int, agent_id: int) -> AgentInfo:
+        """One agent by work number from the older ``agentgroup/agentbyworkno`` edition."""
+        return self._portal.call(self.async_client.legacy_agent_by_work_no, cc_id, vdn, agent_id)
+
+    def agent_call_ids(self, cc_id: int, vdn: int, agent_id: int) -> builtins.list[str]:
+        """The ids of the calls one agent is handling now (``agent/queryagentcalls``)."""
+        return self._portal.call(self.async_client.agent_call_ids, cc_id, vdn, agent_id)
+
+    def is_in_call(self, cc_id: int, vdn: int, agent_id: int) -> bool:
+        """Whether an agent is handling a call now (``calldata/isprocesscall``)."""
+        return self._portal.call(self.async_client.is_in_call, cc_id, vdn, agent_id)
+
+    def agent_dynamic_states_page(
+        self,
+        cc_id: int,
+        vdn: int,
+        offset: int = 0,
+        limit: int = 1000,
+    ) -> Page[AgentState]:
+        """One page of the agents of a VDN with their CTI state (``vdn/totalagentdynamicinfo``);
+        ``total`` is the VDN's agent ``count``."""
+        return self._portal.call(
+            self.async_client.agent_dynamic_states_page,
+            cc_id,
+            vdn,
+            offset,
+            limit,
+        )
+
+    def agent_dynamic_states_iter(
+        self,
+        cc_id: int,
+        vdn: int,
+        page_size: int = 1000,
+    ) -> Iterator[AgentState]:
+        """Every agent of a VDN with its state, pages after the first fetched concurrently."""
+        return self._portal.iterate(
+            self.async_client.agent_dynamic_states_iter(cc_id, vdn, page_size),
+        )
+
+    def agent_dynamic_states(
+        self,
+        cc_id: int,
+        vdn: int,
+        page_size: int = 1000,
+    ) -> builtins.list[AgentState]:
+        """Every agent of a VDN with its state, as a list (see ``agent_dynamic_states_iter``)."""
+        return self._portal.call(self.async_client.agent_dynamic_states, cc_id, vdn, page_size)
+
+    def agent_states(self, cc_id: int, vdn: int) -> builtins.list[AgentState]:
+        """Every agent of a VDN with its state in one call (``vdn/totalagentstate``; not on
+        CTI 3.6)."""
+        return self._portal.call(self.async_client.agent_states, cc_id, vdn)
+
+    def skill_indicators(
+        self,
+        cc_id: int,
+        vdn: int,
+        skill_ids: Sequence[int],
+        index_ids: Sequence[str],
+    ) -> builtins.list[Indicators]:
+        """Real-time indicators (at most 12) of skill queues (at most 1000): ``skill/rindex``."""
+        return self._portal.call(
+            self.async_client.skill_indicators,
+            cc_id,
+            vdn,
+            skill_ids,
+            index_ids,
+        )
+
+    def skill_service_quality(
+        self,
+        cc_id: int,
+        vdn: int,
+        skill_ids: Sequence[int],
+    ) -> builtins.list[SkillServiceQuality]:
+        """Service level of the current 5 minutes per skill queue (at most 1000 skills)."""
+        return self._portal.call(self.async_client.skill_service_quality, cc_id, vdn, skill_ids)
+
+    def skill_status(self, cc_id: int, vdn: int) -> builtins.list[SkillStatus]:
+        """Extended state of every skill queue of a VDN (``skill/totalskillstatusex3``; not on
+        CTI 3.6)."""
+        return self._portal.call(self.async_client.skill_status, cc_id, vdn)
+
+    def skill_state_info(
+        self,
+        cc_id: int,
+        vdn: int,
+        skill_ids: Sequence[int],
+    ) -> builtins.list[SkillStateInfo]:
+        """Detailed statistics per skill queue (``realindex/skill/stateinfo``)."""
+        return self._portal.call(self.async_client.skill_state_info, cc_id, vdn, skill_ids)
+
+    def basic_call_info(self, cc_id: int, vdn: int, call_id: str) -> CallInfo:
+        """Basic information of a live call (``calldata/querybasiccallinfo``)."""
+        return self._portal.call(self.async_client.basic_call_info, cc_id, vdn, call_id)
+
+    def detail_call_info(self, cc_id: int, vdn: int, call_id: str) -> CallInfo:
+        """Detailed information of a live call (``calldata/querydetailcallinfo``)."""
+        return self._portal.call(self.async_client.detail_call_info, cc_id, vdn, call_id)
+
+    def vdn_calls(
+        self,
+        cc_id: int,
+        vdn: int,
+        start: TimeArg,
+        end: TimeArg,
+        *,
+        inbound: bool,
+    ) -> builtins.list[CallInfo]:
+        """The inbound (or outbound) calls of a VDN between ``start`` and ``end`` (aware
+        datetimes or Unix seconds): ``/v2/.../vdn/querycalls``."""
+        return self._portal.call(
+            self.async_client.vdn_calls,
+            cc_id,
+            vdn,
+            start,
+            end,
+            inbound=inbound,
+        )
+
+    def history_indicators(
+        self,
+        kind: ep.HistoryKind,
+        cc_id: int,
+        vdn: int,
+        index_ids: Sequence[str],
+        params: Mapping[str, Any] | None = None,
+    ) -> builtins.list[Indicators]:
+        """History indicators (``hisindex/<kind>``: ``agent``, ``agentforday``, ``skill``,
+        ``vdn``, ``ivr``) for indicator codes such as ``IDX_COUNT_AGENT_SIGN_IN``. ``params``:
+        the rest of the body as the server wants it (period, object ids: undocumented)."""
+        return self._portal.call(
+            self.async_client.history_indicators,
+            kind,
+            cc_id,
+            vdn,
+            index_ids,
+            params,
+        )
+
+    def vdn_board(
+        self,
+        cc_id: int,
+        vdn: int,
+        *,
+        skills: bool = True,
+        agent_count: int | None = None,
+    ) -> VdnBoard:
+        """A wallboard line of one VDN: the counts of every agent (``system_state_total``) and,
+        with ``skills``, every skill queue's state and service level (two more calls)."""
+        return self._portal.call(
+            self.async_client.vdn_board,
+            cc_id,
+            vdn,
+            skills=skills,
+            agent_count=agent_count,
+        )
+
+    def watch(
+        self,
+        fetch: Callable[[], Awaitable[T]],
+        every: float = 5.0,
+        *,
+        timeout: float | None = None,
+        transient: tuple[type[BaseException], ...] = DEFAULT_TRANSIENT,
+        limit: int | None = None,
+    ) -> Iterator[Snapshot[T]]:
+        """Poll ``fetch()`` every ``every`` seconds: a stream of timestamped snapshots.
+
+        Polls never overlap; a poll that overruns its tick skips the missed ticks (no burst);
+        every request goes through this client's throttle, so the rate cap holds. A transient
+        failure (``transient``: server errors, 429, network; or ``timeout`` seconds without an
+        answer) yields a gap snapshot (``ok`` false, ``error`` set, ``last_good`` kept) and the
+        watch goes on; any other error ends it. ``limit``: stop after that many snapshots.
+        ``aclose()`` or cancelling the consumer stops it cleanly. See ``docs/cec.md``."""
+        return self._portal.iterate(
+            self.async_client.watch(
+                fetch,
+                every,
+                timeout=timeout,
+                transient=transient,
+                limit=limit,
+            ),
+        )
+
+    def watch_board(
+        self,
+        cc_id: int,
+        vdns: Sequence[int],
+        every: float = 5.0,
+        *,
+        skills: bool = True,
+        timeout: float | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Snapshot[builtins.list[VdnBoard]]]:
+        """``watch`` of ``vdn_board`` for each VDN of ``vdns``: what ``nxcc cec watch`` shows.
+
+        One poll asks ``1 + ceil(agents / 100)`` calls per VDN (+ 2 with ``skills``); at
+        ``every`` seconds, keep that under the client's ``rate_limit`` or ticks get skipped."""
+        return self._portal.iterate(
+            self.async_client.watch_board(
+                cc_id,
+                vdns,
+                every,
+                skills=skills,
+                timeout=timeout,
+                limit=limit,
+            ),
         )

@@ -1,7 +1,13 @@
 """Typed, immutable CEC monitoring records. Vendor fields become snake_case attributes.
 
 Unknown vendor keys land in ``extra``; ``nxcc_async._core.converter.dump(record)`` gives the
-vendor shape back. ``current_state`` is kept as the raw CTI code; ``state`` classifies it.
+vendor shape back. Every CTI state code is a :class:`~nxcc_async.cec.states.CtiState` (a code
+outside the documented list stays a plain ``int``); ``state`` classifies it.
+
+Where the vendor describes a payload only in words (skill queues, call info, history indicators)
+the typed fields are the ones it names, under wire names that are our guess; they are optional
+(``None`` when a server spells them otherwise) and every key is also kept: unknown ones in
+``extra``.
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ from typing import Any
 import attrs
 
 from nxcc_async._core import timeutil
+from nxcc_async._core.codecs import OPTIONAL_FLOAT, OPTIONAL_INT, int_enum
 from nxcc_async._core.converter import Codec, dump, extra_field, load_list, register, wire
-from nxcc_async.cec.states import AgentStateKind
+from nxcc_async.cec.states import AgentStateKind, CtiState, WorkNoStatus
 
 #: ``logonTime`` of an agent that is not signed in (``0xFFFFFFFF`` seconds, in milliseconds).
 NOT_SIGNED_IN_MS = 4294967295000
@@ -45,6 +52,27 @@ def _load_code(value: Any) -> int | str | None:
 
 CODE = Codec(load=_load_code, dump=lambda v: v)
 """A vendor code documented as a number: ``int`` when it is one, else kept as text."""
+
+
+def _load_state(value: Any) -> CtiState | int:
+    if value is None or value == "":
+        return CtiState.UNKNOWN
+    code = int(value)
+    return _CTI_STATES.get(code, code)
+
+
+_CTI_STATES = {int(member): member for member in CtiState}
+
+CTI_STATE = Codec(load=_load_state, dump=int)
+"""A CTI state code <-> :class:`CtiState` (unknown codes stay ``int``; missing: ``UNKNOWN``)."""
+
+
+def _load_raw(value: Any) -> Any:
+    return value
+
+
+RAW = Codec(load=_load_raw, dump=_load_raw)
+"""A value kept exactly as sent (number, string, ...)."""
 
 
 def _records(cls: type[Any]) -> Codec:
@@ -100,12 +128,12 @@ class LegacySystemState:
 
 
 class _HasState:
-    current_state: int
+    current_state: CtiState | int
 
     @property
     def state(self) -> AgentStateKind:
         """What ``current_state`` means (signed out, idle, talking, ...)."""
-        return AgentStateKind.of(self.current_state)
+        return AgentStateKind.of(int(self.current_state))
 
 
 @register
@@ -118,10 +146,10 @@ class AgentStatusInfo(_HasState):
 
     agent_id: int = wire(0)
     location_id: int = wire(0)
-    current_state: int = wire(0)
+    current_state: CtiState | int = wire(CtiState.UNKNOWN, codec=CTI_STATE)
     current_state_time: int = wire(0)
     current_state_reason: int = wire(0)
-    prev_state: int = wire(0)
+    prev_state: CtiState | int = wire(CtiState.UNKNOWN, codec=CTI_STATE)
     prev_state_time: int = wire(0)
     logon_time: dt.datetime | None = wire(None, codec=LOGON_TIME)
     agent_release: int | str | None = wire(None, codec=CODE)
@@ -152,10 +180,23 @@ class TeamAgentStatus:
 @register
 @attrs.frozen(kw_only=True)
 class AgentRestDetail:
-    """One agent's rest entry (``agentsRestDetails``); other fields are undocumented: ``extra``."""
+    """One agent's rest entry (``agentsRestDetails``): ``workNo``, ``agentName``,
+    ``cantRestReason``, ``beginTime``, ``restDuration`` (seconds).
 
-    agent_id: int = wire(0)
+    ``begin_time`` is kept as sent (the docs do not give its format); ``cant_rest_reason`` is a
+    code (``int``) or text. ``agent_id`` reads ``work_no`` (the name of earlier releases)."""
+
+    work_no: int | str | None = wire(None, codec=CODE)
+    agent_name: str | None = wire(None)
+    cant_rest_reason: int | str | None = wire(None, codec=CODE)
+    begin_time: int | str | None = wire(None, codec=CODE)
+    rest_duration: int | None = wire(None, codec=OPTIONAL_INT)
     extra: Mapping[str, Any] = extra_field()
+
+    @property
+    def agent_id(self) -> int | str | None:
+        """The agent's work number (``work_no``)."""
+        return self.work_no
 
 
 @register
@@ -200,6 +241,120 @@ class AgentBrief(_HasState):
 
     agent_id: int = wire(0)
     location_id: int = wire(0)
-    current_state: int = wire(0)
+    current_state: CtiState | int = wire(CtiState.UNKNOWN, codec=CTI_STATE)
     current_state_time: int = wire(0)
+    extra: Mapping[str, Any] = extra_field()
+
+
+@register
+@attrs.frozen(kw_only=True)
+class AgentState(_HasState):
+    """An agent and its CTI state code (``vdn/totalagentdynamicinfo``, ``vdn/totalagentstate``;
+    ``state`` on the wire, ``current_state`` here like every other record)."""
+
+    agent_id: int = wire(0)
+    current_state: CtiState | int = wire(CtiState.UNKNOWN, name="state", codec=CTI_STATE)
+    extra: Mapping[str, Any] = extra_field()
+
+
+@register
+@attrs.frozen(kw_only=True)
+class AgentInfo:
+    """One agent by work number (``agent/agentbyworkno``). Keys are lower-case on the wire
+    (``workno``, ``vdnid``, ``phonenumber``, ``logindate``, ``currentstatetime``, ``mediatype``).
+
+    ``status`` has its own numbering (:class:`WorkNoStatus`); ``cti_status`` is the CTI code
+    (some documents spell it ``citStatus``: read as ``ctiStatus``). ``login_date`` is kept as
+    sent: its format is not documented."""
+
+    work_no: int | str | None = wire(None, name="workno", codec=CODE)
+    vdn_id: int | None = wire(None, name="vdnid", codec=OPTIONAL_INT)
+    name: str | None = wire(None)
+    phone_number: str | None = wire(None, name="phonenumber")
+    cti_status: CtiState | int | None = wire(None, name="ctiStatus", codec=int_enum(CtiState))
+    status: WorkNoStatus | int | None = wire(None, codec=int_enum(WorkNoStatus))
+    login_date: int | str | None = wire(None, name="logindate", codec=CODE)
+    current_state_time: int | None = wire(None, name="currentstatetime", codec=OPTIONAL_INT)
+    media_type: int | str | None = wire(None, name="mediatype", codec=CODE)
+    extra: Mapping[str, Any] = extra_field()
+
+    @property
+    def state(self) -> AgentStateKind:
+        """What the agent is doing: from ``status``, else from ``cti_status``."""
+        if isinstance(self.status, WorkNoStatus) and self.status is not WorkNoStatus.UNKNOWN:
+            return self.status.kind
+        return AgentStateKind.of(None if self.cti_status is None else int(self.cti_status))
+
+
+@register
+@attrs.frozen(kw_only=True)
+class IndicatorValue:
+    """One indicator of an ``idxs`` list: its ``id`` and its value ``val`` (kept as sent)."""
+
+    id: int | str | None = wire(None, codec=CODE)
+    val: Any = wire(None, codec=RAW)
+    extra: Mapping[str, Any] = extra_field()
+
+
+@register
+@attrs.frozen(kw_only=True)
+class Indicators:
+    """Indicator values of one agent or skill (``agentgroup/rindex``, ``skill/rindex``, and the
+    rows of the ``hisindex/*`` interfaces when they have this shape): ``id`` is the agent or
+    skill id, ``idxs`` the values."""
+
+    id: int | str | None = wire(None, codec=CODE)
+    idxs: tuple[IndicatorValue, ...] = wire((), codec=_records(IndicatorValue))
+    extra: Mapping[str, Any] = extra_field()
+
+    def as_dict(self) -> dict[int | str | None, Any]:
+        """``{indicator id: value}``."""
+        return {item.id: item.val for item in self.idxs}
+
+
+@register
+@attrs.frozen(kw_only=True)
+class SkillServiceQuality:
+    """Service level of one skill queue over the current 5 minutes (``skill/servicequality``).
+
+    ``service_level`` is the number as sent (the emulator sends a percentage)."""
+
+    skill_id: int | None = wire(None, codec=OPTIONAL_INT)
+    service_level: float | None = wire(None, codec=OPTIONAL_FLOAT)
+    extra: Mapping[str, Any] = extra_field()
+
+
+@register
+@attrs.frozen(kw_only=True)
+class SkillStatus:
+    """Extended state of one skill queue (``skill/totalskillstatusex3``): the skill, how many
+    calls wait and how many agents serve it. Everything else the server sends is in ``extra``."""
+
+    skill_id: int | None = wire(None, codec=OPTIONAL_INT)
+    skill_name: str | None = wire(None)
+    waiting_calls: int | None = wire(None, name="queueSize", codec=OPTIONAL_INT)
+    longest_wait: int | None = wire(None, name="maxWaitTime", codec=OPTIONAL_INT)
+    login_agents: int | None = wire(None, name="loginAgentNum", codec=OPTIONAL_INT)
+    idle_agents: int | None = wire(None, name="idleAgentNum", codec=OPTIONAL_INT)
+    extra: Mapping[str, Any] = extra_field()
+
+
+@register
+@attrs.frozen(kw_only=True)
+class SkillStateInfo:
+    """Detailed statistics of one skill queue (``realindex/skill/stateinfo``); the statistics
+    themselves are undocumented and kept in ``extra``."""
+
+    skill_id: int | None = wire(None, codec=OPTIONAL_INT)
+    extra: Mapping[str, Any] = extra_field()
+
+
+@register
+@attrs.frozen(kw_only=True)
+class CallInfo:
+    """A live call (``calldata/querybasiccallinfo``, ``calldata/querydetailcallinfo``) or a call of
+    a period (``vdn/querycalls``). Only ``callId`` is named by the docs: the rest is in
+    ``extra``."""
+
+    call_id: str | None = wire(None)
     extra: Mapping[str, Any] = extra_field()

@@ -1,7 +1,8 @@
 """The ``nxcc`` command: ``main(argv)`` parses, runs one command and maps failures to exit codes.
 
 Commands: ``cdrs export``, ``agents list``, ``agents status``, ``queues list``,
-``queues members``, ``queues set-members``, ``emulator``, ``demo``. See ``docs/cli.md``.
+``queues members``, ``queues set-members``, ``cec watch``, ``emulator``, ``demo``. See
+``docs/cli.md``.
 """
 
 from __future__ import annotations

@@ -7,10 +7,11 @@ blocking iterators that cross it once per batch.
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 import os
 import ssl as ssl_module
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any, ClassVar
 
 from typing_extensions import Unpack
@@ -21,7 +22,8 @@ from nxcc_async._core.page import Page
 from nxcc_async._core.portal import SyncResource
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async._core.timeutil import TimeArg
-from nxcc_async.client.client import AsyncNXCC
+from nxcc_async._core.watch import DEFAULT_TRANSIENT, Snapshot
+from nxcc_async.client.client import AsyncNXCC, T
 from nxcc_async.client.resources.agents import AgentsAPI
 from nxcc_async.client.resources.cdrs import CdrsAPI
 from nxcc_async.client.resources.numbers import NumbersAPI
@@ -94,8 +96,12 @@ class Agents(SyncResource):
         user_name: str | None = None,
         group_name: str | None = None,
         per_day: bool = False,
+        tz: dt.tzinfo | str = ep.EFFICIENCY_DEFAULT_TZ,
     ) -> Page[AgentEfficiency]:
-        """One page of efficiency statistics (totals, or one row per day with ``per_day``)."""
+        """One page of efficiency statistics (totals, or one row per agent and day with
+        ``per_day``) with ``total``. The API takes wall-clock date strings: ``start``/``end``
+        are written in ``tz`` (the account's time zone, a ``tzinfo`` or an IANA name; default
+        UTC)."""
         return self._portal.call(
             self._async.efficiency,
             start,
@@ -105,6 +111,54 @@ class Agents(SyncResource):
             user_name=user_name,
             group_name=group_name,
             per_day=per_day,
+            tz=tz,
+        )
+
+    def efficiency_iter(
+        self,
+        start: TimeArg,
+        end: TimeArg,
+        *,
+        user_name: str | None = None,
+        group_name: str | None = None,
+        per_day: bool = False,
+        tz: dt.tzinfo | str = ep.EFFICIENCY_DEFAULT_TZ,
+        page_size: int = ep.EFFICIENCY_PAGE_MAX,
+    ) -> Iterator[AgentEfficiency]:
+        """Every efficiency row (see ``efficiency``): page 1, then the others concurrently."""
+        return self._portal.iterate(
+            self._async.efficiency_iter(
+                start,
+                end,
+                user_name=user_name,
+                group_name=group_name,
+                per_day=per_day,
+                tz=tz,
+                page_size=page_size,
+            ),
+        )
+
+    def efficiency_list(
+        self,
+        start: TimeArg,
+        end: TimeArg,
+        *,
+        user_name: str | None = None,
+        group_name: str | None = None,
+        per_day: bool = False,
+        tz: dt.tzinfo | str = ep.EFFICIENCY_DEFAULT_TZ,
+        page_size: int = ep.EFFICIENCY_PAGE_MAX,
+    ) -> builtins.list[AgentEfficiency]:
+        """Every efficiency row as a list (see ``efficiency_iter``)."""
+        return self._portal.call(
+            self._async.efficiency_list,
+            start,
+            end,
+            user_name=user_name,
+            group_name=group_name,
+            per_day=per_day,
+            tz=tz,
+            page_size=page_size,
         )
 
 
@@ -145,9 +199,21 @@ class Queues(SyncResource):
         """The members of one agent group."""
         return self._portal.call(self._async.members, queue_no)
 
-    def update_members(self, queue_no: str, members: Sequence[str]) -> None:
-        """Set the complete membership of a group to these agent SIP numbers (idempotent)."""
-        return self._portal.call(self._async.update_members, queue_no, members)
+    def update_members(
+        self,
+        queue_no: str,
+        members: Sequence[str],
+        *,
+        allow_empty: bool = False,
+    ) -> None:
+        """Set the complete membership of a group to these agent SIP numbers (idempotent).
+        An empty list removes every member: refused unless ``allow_empty=True``."""
+        return self._portal.call(
+            self._async.update_members,
+            queue_no,
+            members,
+            allow_empty=allow_empty,
+        )
 
 
 class Cdrs(SyncResource):
@@ -318,30 +384,35 @@ class Tasks(SyncResource):
         task_name: str,
         agent_group_no: str,
         call_list: Sequence[DialTarget],
+        strategy_name: str,
+        predict_call_rate: float,
+        ratio_call_rate: float,
+        start_count: int,
         task_desc: str | None = None,
-        strategy_name: str | None = None,
         dispatch_type: DispatchType = DispatchType.NONE,
         startup_type: StartupType = StartupType.IMMEDIATE,
-        predict_call_rate: float | None = None,
-        ratio_call_rate: float | None = None,
-        start_count: int | None = None,
     ) -> None:
-        """Create an auto-dial task and dial ``call_list``. Not idempotent: it is never retried
-        once the request may have reached the server (a lost answer raises; check the CDRs by
-        order id before calling again)."""
+        """Create an auto-dial task and dial ``call_list``.
+
+        Required as the vendor marks them: ``strategy_name``, ``predict_call_rate`` and
+        ``ratio_call_rate`` (numbers from 0 to 100), ``start_count`` (>= 0). ``country`` is a
+        2-letter code (``"SG"``), phone numbers 6-15 digits with the country code, order ids
+        unique: anything else raises ``ValueError``/``TypeError`` before sending. Not
+        idempotent: it is never retried once the request may have reached the server (a lost
+        answer raises; check the CDRs by order id before calling again)."""
         return self._portal.call(
             self._async.create_and_call,
             country=country,
             task_name=task_name,
             agent_group_no=agent_group_no,
             call_list=call_list,
-            task_desc=task_desc,
             strategy_name=strategy_name,
-            dispatch_type=dispatch_type,
-            startup_type=startup_type,
             predict_call_rate=predict_call_rate,
             ratio_call_rate=ratio_call_rate,
             start_count=start_count,
+            task_desc=task_desc,
+            dispatch_type=dispatch_type,
+            startup_type=startup_type,
         )
 
 
@@ -430,3 +501,26 @@ class NXCC(BlockingClient):
         """Send ``body`` to ``endpoint`` (a path under ``/saas/cc/openapi/``) and return the
         decoded envelope. The low-level door for endpoints this library does not wrap yet."""
         return self._portal.call(self.async_client.call, endpoint, body, idempotent=idempotent)
+
+    def watch(
+        self,
+        fetch: Callable[[], Awaitable[T]],
+        every: float = 5.0,
+        *,
+        timeout: float | None = None,
+        transient: tuple[type[BaseException], ...] = DEFAULT_TRANSIENT,
+        limit: int | None = None,
+    ) -> Iterator[Snapshot[T]]:
+        """Poll ``fetch()`` (e.g. the members of a queue, or the state durations of a team)
+        every ``every`` seconds: timestamped snapshots, polls never overlapping, missed ticks
+        skipped, transient failures as gap snapshots, within this client's rate cap. The same
+        helper as ``AsyncCEC.watch``; see ``docs/usage.md``."""
+        return self._portal.iterate(
+            self.async_client.watch(
+                fetch,
+                every,
+                timeout=timeout,
+                transient=transient,
+                limit=limit,
+            ),
+        )

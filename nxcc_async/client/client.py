@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import ssl as ssl_module
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import aiohttp
 
 from nxcc_async._core.endpoint import check_int, check_text
 from nxcc_async._core.events import AttemptEvent
 from nxcc_async._core.lifecycle import AsyncClient
+from nxcc_async._core.pagination import ItemStream
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async._core.secret import Secret
+from nxcc_async._core.watch import DEFAULT_TRANSIENT, Snapshot, watch
 from nxcc_async.client.resources.agents import AgentsAPI
 from nxcc_async.client.resources.cdrs import CdrsAPI
 from nxcc_async.client.resources.numbers import NumbersAPI
@@ -24,6 +26,8 @@ from nxcc_async.nxcc.config import Region, client_settings, resolve_base_url
 from nxcc_async.nxcc.endpoints import NXCCEndpoint, envelope_of
 from nxcc_async.nxcc.signing import Algorithm, check_algorithm
 from nxcc_async.nxcc.wire import NXCCWire
+
+T = TypeVar("T")
 
 
 class AsyncNXCC(AsyncClient):
@@ -132,6 +136,21 @@ class AsyncNXCC(AsyncClient):
             tenant=False,
         )
         return await self._channel.send(operation, body)
+
+    def watch(
+        self,
+        fetch: Callable[[], Awaitable[T]],
+        every: float = 5.0,
+        *,
+        timeout: float | None = None,
+        transient: tuple[type[BaseException], ...] = DEFAULT_TRANSIENT,
+        limit: int | None = None,
+    ) -> ItemStream[Snapshot[T]]:
+        """Poll ``fetch()`` (e.g. the members of a queue, or the state durations of a team)
+        every ``every`` seconds: timestamped snapshots, polls never overlapping, missed ticks
+        skipped, transient failures as gap snapshots, within this client's rate cap. The same
+        helper as ``AsyncCEC.watch``; see ``docs/usage.md``."""
+        return watch(fetch, every, timeout=timeout, transient=transient, limit=limit)
 
     def __repr__(self) -> str:
         return (

@@ -35,6 +35,13 @@ def build_parser(
     p.add_argument("--tenant-id", type=int, default=144)
     p.add_argument("--cec-access-key", default=DEFAULT_CEC_ACCESS_KEY)
     p.add_argument("--cec-secret-key", default=DEFAULT_CEC_SECRET_KEY)
+    p.add_argument(
+        "--cec-live",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="CEC agents change state every SECONDS (default: static data)",
+    )
     p.add_argument("--cdrs-per-day", type=int, default=1000)
     p.add_argument("--agents", type=int, default=240)
     p.add_argument("--latency", type=_latency, default=0.0, help="seconds, or MIN,MAX")
@@ -67,6 +74,7 @@ async def serve(args: argparse.Namespace) -> None:
         tenant_id=args.tenant_id,
         cec_access_key=args.cec_access_key,
         cec_secret_key=args.cec_secret_key,
+        cec_live_period=args.cec_live,
         cdrs_per_day=args.cdrs_per_day,
         n_agents=args.agents,
         latency=args.latency,
@@ -78,6 +86,8 @@ async def serve(args: argparse.Namespace) -> None:
         print(f"NXCC_ACCESS_SECRET={args.access_secret} NXCC_TENANT_ID={args.tenant_id}")
         print(f"  CEC:  base_url={emu.base_url} access_key={args.cec_access_key} ", end="")
         print(f"secret_key={args.cec_secret_key}")
+        print(f"        (nxcc cec watch: CEC_BASE_URL={emu.base_url} ", end="")
+        print(f"CEC_ACCESS_KEY={args.cec_access_key} CEC_SECRET_KEY={args.cec_secret_key})")
         print("Press Ctrl-C to stop.", flush=True)
         await asyncio.Event().wait()
 

@@ -2,14 +2,18 @@
 request checked for a valid auth-v2 Authorization header.
 
     service = CECService(access_key=..., secret_key=..., seed=...)
-    service.add_routes(app)        # registers POST /rest/cmsapp/v1/openapi/... handlers
+    service.add_routes(app)        # registers POST /rest/cmsapp/v1/openapi/... (and v2) handlers
 
 The auth-v2 check here is written apart from the client's ``nxcc_async.cec.signing`` (it shares no
 code with it), so a bug in one cannot hide in both. Rejections: HTTP 401 for a missing,
 malformed or wrong Authorization, an unknown access key, a signed header set without ``host``,
 or a timestamp more than ``max_skew`` (default 15 minutes) away from the emulator's clock.
 Parameter errors answer HTTP 200 with ``resultCode`` ``0100002``; a ``ccId`` outside 1-99 (the
-emulated tenant's call centers) answers ``0101003``.
+emulated tenant's call centers) answers ``0101003``. Bodies are checked per interface like the
+real service: required keys, ranges, list caps, types (e.g. ``isCallIn`` a boolean).
+
+``live_period``: every that many seconds a share of the agents change state (``cec_data.churn``)
+and the skill queues move; ``None`` (the default) keeps the data static.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import zlib
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -27,13 +32,17 @@ from aiohttp import web
 
 from nxcc_async.emulator.cec_data import (
     EmuAgent,
+    EmuSkill,
+    churn,
     make_agents,
+    make_skills,
     rest_info,
     system_counts,
     team_counts,
 )
 
 PREFIX = "/rest/cmsapp/v1/openapi/"
+PREFIX_V2 = "/rest/cmsapp/v2/openapi/"
 DEFAULT_MAX_SKEW = dt.timedelta(minutes=15)
 OWNED_CC_IDS = range(1, 100)
 
@@ -170,6 +179,33 @@ def _ids(params: dict[str, Any], cap: int) -> list[int]:
     return result
 
 
+def _index_ids(params: dict[str, Any], cap: int | None) -> list[str]:
+    ids = params.get("indexIds")
+    if not isinstance(ids, list) or not ids or (cap is not None and len(ids) > cap):
+        raise ParamError(f"indexIds must be a list of 1 to {cap or 'n'} indicator ids")
+    if not all(isinstance(i, str) and i.startswith("IDX_") for i in ids):
+        raise ParamError("indexIds holds a value that is not an indicator id (IDX_...)")
+    return ids
+
+
+def _skill_ids(params: dict[str, Any], cap: int) -> list[int]:
+    ids = params.get("skillIds")
+    if not isinstance(ids, list) or not 1 <= len(ids) <= cap:
+        raise ParamError(f"skillIds must be a list of 1 to {cap} skill ids")
+    if not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids):
+        raise ParamError("skillIds holds a value that is not a skill id")
+    return ids
+
+
+def _value(*parts: object) -> int:
+    """A stable indicator value for its key."""
+    return zlib.crc32(":".join(map(str, parts)).encode()) % 500
+
+
+def _idxs(key: object, ids: list[str]) -> list[dict[str, Any]]:
+    return [{"id": i, "val": _value(key, i)} for i in ids]
+
+
 # --- interfaces -------------------------------------------------------------------------------
 
 
@@ -206,6 +242,142 @@ def _agent_calls(svc: CECService, p: dict[str, Any]) -> Payload:
     return [a.calls_row(cc_id, vdn) for a in agents]
 
 
+def _agent(svc: CECService, p: dict[str, Any]) -> tuple[int, int, EmuAgent]:
+    cc_id, vdn = _scope(p)
+    agent_id = _integer(p, "agentId", 1, None, text=True)
+    for agent in svc.agents(cc_id, vdn):
+        if agent.agent_id == agent_id:
+            return cc_id, vdn, agent
+    raise ParamError("agentId does not exist in this VDN")
+
+
+def _agent_indicators(svc: CECService, p: dict[str, Any]) -> Payload:
+    indexes = _index_ids(p, 4)
+    return [
+        {"id": a.agent_id, "idxs": _idxs(a.agent_id, indexes)} for a in _selected(svc, p, 100)[2]
+    ]
+
+
+def _by_work_no(svc: CECService, p: dict[str, Any]) -> Payload:
+    _, vdn, agent = _agent(svc, p)
+    return agent.work_no_row(vdn)
+
+
+def _agent_call_ids(svc: CECService, p: dict[str, Any]) -> Payload:
+    cc_id, vdn, agent = _agent(svc, p)
+    call = agent.call_id(cc_id, vdn)
+    return [call] if call else []
+
+
+def _is_in_call(svc: CECService, p: dict[str, Any]) -> Payload:
+    return _agent(svc, p)[2].talking
+
+
+def _dynamic_states(svc: CECService, p: dict[str, Any]) -> Payload:
+    agents = svc.agents(*_scope(p))
+    rows = [{"agentId": a.agent_id, "state": a.state} for a in agents[_window(p, 1000)]]
+    return {"count": len(agents), "agentDynamicInfos": rows}
+
+
+def _total_states(svc: CECService, p: dict[str, Any]) -> Payload:
+    return [{"agentId": a.agent_id, "state": a.state} for a in svc.agents(*_scope(p))]
+
+
+def _wanted_skills(svc: CECService, p: dict[str, Any]) -> tuple[int, int, list[EmuSkill]]:
+    cc_id, vdn = _scope(p)
+    wanted = set(_skill_ids(p, 1000))
+    return cc_id, vdn, [s for s in svc.skills(cc_id, vdn) if s.skill_id in wanted]
+
+
+def _skill_indicators(svc: CECService, p: dict[str, Any]) -> Payload:
+    indexes = _index_ids(p, 12)
+    skills = _wanted_skills(svc, p)[2]
+    return [{"id": s.skill_id, "idxs": _idxs(s.skill_id, indexes)} for s in skills]
+
+
+def _service_quality(svc: CECService, p: dict[str, Any]) -> Payload:
+    return [
+        {"skillId": s.skill_id, "serviceLevel": s.service_level, "period": 300}
+        for s in _wanted_skills(svc, p)[2]
+    ]
+
+
+def _skill_status(svc: CECService, p: dict[str, Any]) -> Payload:
+    cc_id, vdn = _scope(p)
+    agents = svc.agents(cc_id, vdn)
+    return [s.status_row(agents) for s in svc.skills(cc_id, vdn)]
+
+
+def _skill_state_info(svc: CECService, p: dict[str, Any]) -> Payload:
+    return [
+        {
+            "skillId": s.skill_id,
+            "callInNum": _value(s.skill_id, "in"),
+            "answeredNum": _value(s.skill_id, "answered") // 2,
+            "abandonedNum": _value(s.skill_id, "abandoned") // 20,
+        }
+        for s in _wanted_skills(svc, p)[2]
+    ]
+
+
+def _call_info(detail: bool) -> Handler:
+    def handler(svc: CECService, p: dict[str, Any]) -> Payload:
+        cc_id, vdn = _scope(p)
+        call_id = p.get("callId")
+        if not isinstance(call_id, str) or not call_id:
+            raise ParamError("callId is missing or not a string")
+        for agent in svc.agents(cc_id, vdn):
+            if agent.call_id(cc_id, vdn) == call_id:
+                row: dict[str, Any] = {
+                    "callId": call_id,
+                    "agentId": agent.agent_id,
+                    "callInOut": 1 + agent.agent_id % 2,
+                    "mediaType": 5,
+                }
+                if detail:
+                    row["talkDuration"] = agent.state_seconds
+                    row["callerNo"] = f"6591{agent.agent_id:04d}"
+                return row
+        raise ParamError("the call does not exist or has ended")
+
+    return handler
+
+
+MAX_CALLS_SPAN_MS = 24 * 3_600_000
+
+
+def _vdn_calls(svc: CECService, p: dict[str, Any]) -> Payload:
+    cc_id, vdn = _scope(p)
+    begin = _integer(p, "beginDate", 0, None, text=False)
+    end = _integer(p, "endDate", 0, None, text=False)
+    if begin < 10**11 or end < 10**11:
+        raise ParamError("beginDate/endDate must be epoch milliseconds")
+    if end < begin or end - begin > MAX_CALLS_SPAN_MS:
+        raise ParamError("endDate must follow beginDate by at most 24 hours")
+    inbound = p.get("isCallIn")
+    if not isinstance(inbound, bool):
+        raise ParamError("isCallIn must be a boolean")
+    hour = 3_600_000
+    rows = []
+    for start in range(begin - begin % hour, end + 1, hour):
+        for k in range(_value(cc_id, vdn, start, inbound) % 4):
+            at = start + (k + 1) * 600_000
+            if begin <= at <= end:
+                rows.append(
+                    {"callId": f"{at // 1000}-{vdn}{k}", "beginTime": at, "callIn": inbound}
+                )
+    return rows
+
+
+def _history(svc: CECService, p: dict[str, Any]) -> Payload:
+    cc_id, vdn = _scope(p)
+    indexes = _index_ids(p, None)
+    ids = p.get("agentIds") or p.get("skillIds") or [vdn]
+    if not isinstance(ids, list):
+        raise ParamError("agentIds/skillIds must be lists")
+    return [{"id": i, "idxs": _idxs(("his", cc_id, i), indexes)} for i in ids]
+
+
 def _rest_infos(svc: CECService, p: dict[str, Any]) -> Payload:
     cc_id, vdn = _scope(p)
     return rest_info(svc.agents(cc_id, vdn)[_window(p, 100)], allow_rest=5 + vdn % 10)
@@ -224,17 +396,36 @@ def _by_status(svc: CECService, p: dict[str, Any]) -> Payload:
     return [a.brief_row() for a in agents[_window(p, 1000)]]
 
 
-# path: (handler, wrapped in queryParam, envelope)
+# path under /rest/cmsapp/: (handler, wrapped in queryParam, envelope)
 ROUTES: dict[str, tuple[Handler, bool, str]] = {
-    "agentgroup/systemstate": (_system_state, True, "result"),
-    "querymonitor/systemstate": (_legacy_system_state, True, "result"),
-    "agentgroup/agentstatusinfobyagentids": (_agent_status, False, "result"),
-    "agentgroup/teamagentstatusinfo": (_team_status, False, "result"),
-    "agentgroup/agentrestinfos": (_rest_infos, True, "result"),
-    "agentgroup/queryagentcalls": (_agent_calls, False, "result"),
-    "vdn/totalagentabstractex3": (_vdn_agents, False, "result"),
-    "vdn/queryAgentByStatus": (_by_status, False, "return"),
+    "v1/openapi/agentgroup/systemstate": (_system_state, True, "result"),
+    "v1/openapi/querymonitor/systemstate": (_legacy_system_state, True, "result"),
+    "v1/openapi/agentgroup/agentstatusinfobyagentids": (_agent_status, False, "result"),
+    "v1/openapi/agentgroup/teamagentstatusinfo": (_team_status, False, "result"),
+    "v1/openapi/agentgroup/agentrestinfos": (_rest_infos, True, "result"),
+    "v1/openapi/agentgroup/queryagentcalls": (_agent_calls, False, "result"),
+    "v1/openapi/vdn/totalagentabstractex3": (_vdn_agents, False, "result"),
+    "v1/openapi/vdn/queryAgentByStatus": (_by_status, False, "return"),
+    "v1/openapi/agentgroup/rindex": (_agent_indicators, False, "result"),
+    "v1/openapi/agent/agentbyworkno": (_by_work_no, False, "result"),
+    "v1/openapi/agentgroup/agentbyworkno": (_by_work_no, True, "result"),
+    "v1/openapi/agent/queryagentcalls": (_agent_call_ids, False, "result"),
+    "v1/openapi/calldata/isprocesscall": (_is_in_call, True, "result"),
+    "v1/openapi/vdn/totalagentdynamicinfo": (_dynamic_states, False, "result"),
+    "v1/openapi/vdn/totalagentstate": (_total_states, False, "result"),
+    "v1/openapi/skill/rindex": (_skill_indicators, False, "result"),
+    "v1/openapi/skill/servicequality": (_service_quality, False, "result"),
+    "v1/openapi/skill/totalskillstatusex3": (_skill_status, False, "result"),
+    "v1/openapi/realindex/skill/stateinfo": (_skill_state_info, True, "result"),
+    "v1/openapi/calldata/querybasiccallinfo": (_call_info(False), False, "result"),
+    "v1/openapi/calldata/querydetailcallinfo": (_call_info(True), False, "result"),
+    "v2/openapi/vdn/querycalls": (_vdn_calls, False, "result"),
+    **{
+        f"v1/openapi/hisindex/{kind}": (_history, False, "result")
+        for kind in ("agent", "agentforday", "skill", "vdn", "ivr")
+    },
 }
+ROOT = "/rest/cmsapp/"
 
 
 def _answer(kind: str, code: str, payload: Payload, message: str = "") -> web.Response:
@@ -270,17 +461,24 @@ class CECService:
         max_skew: dt.timedelta = DEFAULT_MAX_SKEW,
         clock: Callable[[], dt.datetime] | None = None,
         signed_host: str | None = None,
+        live_period: float | None = None,
     ) -> None:
+        if live_period is not None and not live_period > 0:
+            raise ValueError("live_period must be positive seconds or None")
         self.access_key = access_key
         self.seed = seed
+        self.live_period = live_period
+        self._clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self._verifier = AuthV2Verifier(
             access_key=access_key,
             secret_key=secret_key,
             max_skew=max_skew,
-            clock=clock or (lambda: dt.datetime.now(dt.timezone.utc)),
+            clock=self._clock,
             signed_host=signed_host,
         )
-        self._agents = lru_cache(maxsize=256)(self._make_agents)
+        self._base = lru_cache(maxsize=256)(self._make_agents)
+        self._agents = lru_cache(maxsize=256)(self._live_agents)
+        self._skills = lru_cache(maxsize=256)(self._make_skills)
 
     def __repr__(self) -> str:
         return f"CECService(access_key={self.access_key!r}, seed={self.seed!r})"
@@ -288,17 +486,33 @@ class CECService:
     def _make_agents(self, cc_id: int, vdn: int) -> list[EmuAgent]:
         return make_agents(self.seed, cc_id, vdn)
 
+    def _live_agents(self, cc_id: int, vdn: int, step: int) -> list[EmuAgent]:
+        return churn(self._base(cc_id, vdn), self.seed, cc_id, vdn, step)
+
+    def _make_skills(self, cc_id: int, vdn: int, step: int) -> list[EmuSkill]:
+        return make_skills(self.seed, cc_id, vdn, step)
+
+    def step(self) -> int:
+        """The current live step (always 0 without ``live_period``)."""
+        if self.live_period is None:
+            return 0
+        return int(self._clock().timestamp() // self.live_period)
+
     def agents(self, cc_id: int, vdn: int) -> list[EmuAgent]:
-        """The agents of a VDN, in the order every interface pages them."""
-        return self._agents(cc_id, vdn)
+        """The agents of a VDN now, in the order every interface pages them."""
+        return self._agents(cc_id, vdn, self.step())
+
+    def skills(self, cc_id: int, vdn: int) -> list[EmuSkill]:
+        """The skill queues of a VDN now."""
+        return self._skills(cc_id, vdn, self.step())
 
     def add_routes(self, app: web.Application) -> None:
         """Register this service's routes on ``app``."""
         for path in ROUTES:
-            app.router.add_post(PREFIX + path, self._handle)
+            app.router.add_post(ROOT + path, self._handle)
 
     async def _handle(self, request: web.Request) -> web.Response:
-        path = request.path.removeprefix(PREFIX)
+        path = request.path.removeprefix(ROOT)
         handler, wrapped, kind = ROUTES[path]
         body = await request.read()
         reason = self._verifier.check(request, body)

@@ -8,10 +8,15 @@ of a ``systemstate`` page equal the counts of that page's agents in every other 
 
 State codes: 0 signed out, 1 idle, 2-5 talking, 6 wrap-up, 7 busy (set busy), 8 rest.
 This module is independent of the client's code on purpose.
+
+Skill queues (3-6 per VDN, ids 101, 102, ...) come from the same seed. With ``live`` (see
+:func:`churn`), a share of the signed-in agents change state every period and the queues move
+with them, so a wallboard polling the emulator sees numbers change; without it, nothing moves.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,6 +104,44 @@ class EmuAgent:
             )
         return {"agentId": self.agent_id, "callList": calls}
 
+    @property
+    def name(self) -> str:
+        """The agent's display name."""
+        return f"Agent {self.agent_id}"
+
+    def rest_row(self) -> dict[str, Any]:
+        """The ``agentsRestDetails`` entry of a resting agent (the spec's field names)."""
+        return {
+            "workNo": self.agent_id,
+            "agentName": self.name,
+            "cantRestReason": 0,
+            "beginTime": BASE_MS + 3_600_000 - self.state_seconds * 1000,
+            "restDuration": self.state_seconds,
+        }
+
+    def work_no_row(self, vdn: int) -> dict[str, Any]:
+        """The payload of ``agentbyworkno`` (lower-case keys; ``status`` in its own numbering)."""
+        return {
+            "workno": self.agent_id,
+            "vdnid": vdn,
+            "ctiStatus": self.state,
+            "name": self.name,
+            "phonenumber": f"8{self.agent_id:05d}",
+            "logindate": self.logon_ms,
+            "currentstatetime": self.state_seconds,
+            "mediatype": 5,
+            "status": WORKNO_STATUS[self.state],
+        }
+
+    def call_id(self, cc_id: int, vdn: int) -> str | None:
+        """The id of the agent's call while talking."""
+        return f"{cc_id}-{vdn}-{self.agent_id}-1" if self.talking else None
+
+
+#: CTI state -> ``status`` of ``agentbyworkno`` (0 unknown, 2 out, 3 busy, 4 idle, 5 wrap-up,
+#: 7 talking, 8 rest).
+WORKNO_STATUS = {0: 2, 1: 4, 2: 7, 3: 7, 4: 7, 5: 7, 6: 5, 7: 3, 8: 8}
+
 
 def make_agents(seed: int, cc_id: int, vdn: int) -> list[EmuAgent]:
     """The agents of one VDN, always the same for the same arguments."""
@@ -157,7 +200,70 @@ def rest_info(agents: Sequence[EmuAgent], allow_rest: int) -> dict[str, Any]:
         "allowRestNum": allow_rest,
         "onRestNum": len(resting),
         "waitRestNum": sum(a.waiting_rest for a in agents),
-        "agentsRestDetails": [
-            {"agentId": a.agent_id, "restDuration": a.state_seconds} for a in resting
-        ],
+        "agentsRestDetails": [a.rest_row() for a in resting],
     }
+
+
+def churn(agents: Sequence[EmuAgent], seed: int, cc_id: int, vdn: int, step: int) -> list[EmuAgent]:
+    """The agents at live step ``step``: about one signed-in agent in five draws a new state
+    (never signed out, so the signed-out block stays); step 0 is the static data."""
+    if step == 0:
+        return list(agents)
+    rng = random.Random(f"cec-live:{seed}:{cc_id}:{vdn}:{step}")
+    states, weights = zip(*_MIX[1:], strict=True)
+    result = []
+    for agent in agents:
+        moved = agent
+        if agent.signed_in and rng.random() < 0.2:
+            state = rng.choices(states, weights)[0]
+            moved = dataclasses.replace(
+                agent, prev_state=agent.state, state=state, state_seconds=rng.randrange(1, 60)
+            )
+        result.append(moved)
+    return result
+
+
+@dataclass(frozen=True)
+class EmuSkill:
+    """One emulated skill queue."""
+
+    skill_id: int
+    name: str
+    waiting: int
+    longest_wait: int
+    service_level: float
+
+    def status_row(self, agents: Sequence[EmuAgent]) -> dict[str, Any]:
+        """The row of ``totalskillstatusex3`` (keys are the emulator's reading of the docs)."""
+        serving = [a for a in agents if a.agent_id % 7 == self.skill_id % 7 or a.state == 1]
+        return {
+            "skillId": self.skill_id,
+            "skillName": self.name,
+            "queueSize": self.waiting,
+            "maxWaitTime": self.longest_wait,
+            "loginAgentNum": sum(a.signed_in for a in serving),
+            "idleAgentNum": sum(a.state == 1 for a in serving),
+            "mediaType": 5,
+        }
+
+
+_SKILL_NAMES = ("Sales", "Support", "Billing", "VIP", "Outbound", "Complaints")
+
+
+def make_skills(seed: int, cc_id: int, vdn: int, step: int = 0) -> list[EmuSkill]:
+    """The skill queues of one VDN at live step ``step`` (the ids never change)."""
+    count = 3 + random.Random(f"cec-skills:{seed}:{cc_id}:{vdn}").randrange(4)
+    rng = random.Random(f"cec-skills:{seed}:{cc_id}:{vdn}:{step}")
+    skills = []
+    for index in range(count):
+        waiting = rng.choice((0, 0, 0, 1, 2, 3, 5, 8))
+        skills.append(
+            EmuSkill(
+                skill_id=101 + index,
+                name=_SKILL_NAMES[index],
+                waiting=waiting,
+                longest_wait=rng.randrange(5, 240) if waiting else 0,
+                service_level=round(rng.uniform(55.0, 100.0), 1),
+            )
+        )
+    return skills

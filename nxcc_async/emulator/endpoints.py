@@ -83,7 +83,7 @@ class Endpoints:
         self._tenant(body)
         queue_no = self._group(body)
         members = body.get("members")
-        if not isinstance(members, list) or not members:
+        if not isinstance(members, list):  # [] is a membership too: it empties the group
             raise v.Invalid("members cannot be empty")
         unknown = [m for m in members if m not in self.data.agent_by_sip]
         if unknown:
@@ -150,8 +150,21 @@ class Endpoints:
         return rows, total
 
     def create_and_call(self, body: Body) -> Outcome:
-        """``ai/createandcall``: one AICC CDR per ``callList`` entry, starting now."""
+        """``ai/createandcall``: one AICC CDR per ``callList`` entry, starting now. Strict like a
+        careful server: the four fields the vendor marks required, rates as numbers from 0 to
+        100, a 2-letter country code, unique ``orderID``s, 6-15 digit phone numbers."""
         v.required(body, "taskName")
+        v.required(body, "strategyName")
+        country = v.required(body, "country")
+        if not (isinstance(country, str) and len(country) == 2 and country.isalpha()):
+            raise v.Invalid(f"Invalid country: {country}")
+        for key in ("predictCallRate", "ratioCallRate"):
+            rate = v.required(body, key)
+            if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 100:
+                raise v.Invalid(f"{key} must be a number between 0 and 100")
+        start_count = v.required(body, "startCount")
+        if isinstance(start_count, bool) or not isinstance(start_count, int) or start_count < 0:
+            raise v.Invalid("startCount must be a non-negative integer")
         group = v.text(body, "agentGroupNo")
         if group and group not in self.data.group_by_no:
             raise v.Invalid(f"Agent group does not exist: {group}")
@@ -161,16 +174,19 @@ class Endpoints:
         calls = body.get("callList")
         if not isinstance(calls, list) or not calls:
             raise v.Invalid("callList cannot be empty")
-        targets = []
+        targets, orders = [], set()
         for entry in calls:
             if not isinstance(entry, dict) or not isinstance(entry.get("userPhone"), str):
                 raise v.Invalid("callList entries need a userPhone")
-            if not entry["userPhone"].isdigit():
-                raise v.Invalid(f"Invalid userPhone: {entry['userPhone']}")
+            phone = entry["userPhone"]
+            if not (phone.isascii() and phone.isdigit() and 6 <= len(phone) <= 15):
+                raise v.Invalid(f"Invalid userPhone: {phone}")
             order, other = entry.get("orderID"), entry.get("other")
-            targets.append(
-                (entry["userPhone"], None if order is None else str(order), other and str(other))
-            )
+            if order is not None:
+                if str(order) in orders:
+                    raise v.Invalid(f"Duplicate orderID: {order}")
+                orders.add(str(order))
+            targets.append((phone, None if order is None else str(order), other and str(other)))
 
         def commit() -> Result:
             task_id = f"T{self.data.tenant_id}-{next(self._tasks):06d}"

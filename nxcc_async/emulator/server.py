@@ -38,6 +38,8 @@ class Emulator:
     ``clock_skew``: seconds added to the emulator's clock (also a knob): both vendors check
     timestamps against the skewed clock and every reply's ``Date`` header shows it.
     ``cec_max_skew``: the window of auth-v2 timestamps the CEC side accepts (default 15 min).
+    ``cec_live_period``: CEC agents change state every that many seconds (``None``: static CEC
+    data).
     """
 
     def __init__(
@@ -57,6 +59,7 @@ class Emulator:
         faults: Faults | None = None,
         cec_access_key: str = DEFAULT_CEC_ACCESS_KEY,
         cec_secret_key: str = DEFAULT_CEC_SECRET_KEY,
+        cec_live_period: float | None = None,
         cache_records: int = 50_000,
         clock_skew: float = 0.0,
         cec_max_skew: dt.timedelta = DEFAULT_MAX_SKEW,
@@ -92,6 +95,7 @@ class Emulator:
             seed=seed,
             max_skew=cec_max_skew,
             clock=lambda: dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc),
+            live_period=cec_live_period,
         )
         self._runner: web.AppRunner | None = None
 

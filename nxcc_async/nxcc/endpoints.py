@@ -8,6 +8,9 @@ fields to send, before anything is sent; the client adds ``tenantId`` and the pa
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
+import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
@@ -160,13 +163,21 @@ def queue_fields(queue_no: str) -> dict[str, Any]:
     return {"queueNo": check_text(queue_no, "queue_no")}
 
 
-def members_fields(queue_no: str, members: Sequence[str]) -> dict[str, Any]:
-    """``agentGroup/updateMembers``: the group's complete new membership (SIP numbers)."""
+def members_fields(
+    queue_no: str, members: Sequence[str], *, allow_empty: bool = False
+) -> dict[str, Any]:
+    """``agentGroup/updateMembers``: the group's complete new membership (SIP numbers). An
+    empty list empties the group, so it is refused unless ``allow_empty`` says so."""
     number = check_text(queue_no, "queue_no")
     if isinstance(members, (str, bytes)) or not isinstance(members, Sequence):
         raise TypeError("members must be a list of SIP numbers, not a single string")
-    if not members:
-        raise ValueError("members must not be empty (the list is the group's new membership)")
+    if not isinstance(allow_empty, bool):
+        raise TypeError("allow_empty must be a bool")
+    if not members and not allow_empty:
+        raise ValueError(
+            "members is empty: that removes every member of the group; "
+            "pass allow_empty=True to empty it on purpose"
+        )
     sip_numbers = [check_text(m, "each member") for m in members]
     if len(set(sip_numbers)) != len(sip_numbers):
         raise ValueError("members lists a SIP number twice")
@@ -184,12 +195,31 @@ def order_fields(order_id: str) -> dict[str, Any]:
     return {"orderId": check_text(order_id, "order_id")}
 
 
-def _utc_text(value: TimeArg, name: str) -> str:
-    if isinstance(value, dt.datetime) and value.tzinfo is None:
-        raise ValueError(f"{name} is a naive datetime; give it a timezone")
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-    return dt.datetime.fromtimestamp(value, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+#: The zone of ``agent/efficiencyStatistical/page`` date strings unless one is given.
+EFFICIENCY_DEFAULT_TZ: Final = dt.timezone.utc
+
+
+def zone(tz: dt.tzinfo | str) -> dt.tzinfo:
+    """A ``tzinfo``, or an IANA name (``"Asia/Shanghai"``) made one."""
+    if isinstance(tz, dt.tzinfo):
+        return tz
+    if not isinstance(tz, str):
+        raise TypeError(f"tz must be a tzinfo or an IANA zone name, not {type(tz).__name__}")
+    try:
+        return zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {tz!r}; use an IANA name such as 'Asia/Shanghai'"
+        ) from None
+
+
+def _local_text(value: TimeArg, tz: dt.tzinfo) -> str:
+    moment = (
+        value
+        if isinstance(value, dt.datetime)
+        else dt.datetime.fromtimestamp(value, dt.timezone.utc)
+    )
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def efficiency_fields(
@@ -199,16 +229,67 @@ def efficiency_fields(
     user_name: str | None,
     group_name: str | None,
     per_day: bool,
+    tz: dt.tzinfo | str = EFFICIENCY_DEFAULT_TZ,
 ) -> dict[str, Any]:
-    """``agent/efficiencyStatistical/page`` (times as UTC ``YYYY-MM-DD HH:MM:SS``)."""
+    """``agent/efficiencyStatistical/page``: ``staticalType`` (1 per day, 0 total) and the times
+    as ``YYYY-MM-DD HH:MM:SS`` wall-clock strings in ``tz`` (the account's zone; default UTC),
+    so that per-day rows cut days where the account does."""
     check_range(start, end)
+    if not isinstance(per_day, bool):
+        raise TypeError("per_day must be a bool")
+    where = zone(tz)
     fields: dict[str, Any] = {
         "staticalType": 1 if per_day else 0,
-        "startDateTime": _utc_text(start, "start"),
-        "endDateTime": _utc_text(end, "end"),
+        "startDateTime": _local_text(start, where),
+        "endDateTime": _local_text(end, where),
     }
     _set(fields, "userName", optional_text(user_name, "user_name"))
     return _set(fields, "groupName", optional_text(group_name, "group_name"))
+
+
+#: Rates of ``ai/createandcall``: the docs give no range; this bound catches typos (1000 for 1.0).
+RATE_MAX: Final = 100.0
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
+_PHONE = re.compile(r"[0-9]{6,15}")
+
+
+def _rate(value: object, name: str) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, not {type(value).__name__}")
+    if not math.isfinite(value) or not 0 <= value <= RATE_MAX:
+        raise ValueError(f"{name} must be a number from 0 to {RATE_MAX:g}, got {value!r}")
+    return value
+
+
+def _country(value: object) -> str:
+    code = check_text(value, "country")
+    if not _COUNTRY.fullmatch(code):
+        raise ValueError(f"country must be a 2-letter ISO 3166 code such as 'SG', not {code!r}")
+    return code.upper()
+
+
+def _targets(call_list: Sequence[DialTarget]) -> list[dict[str, Any]]:
+    if isinstance(call_list, (str, bytes)) or not isinstance(call_list, Sequence):
+        raise TypeError("call_list must be a list of DialTarget records")
+    if not call_list:
+        raise ValueError("call_list must not be empty")
+    targets, orders = [], set()
+    for target in call_list:
+        if not isinstance(target, DialTarget):
+            raise TypeError("call_list items must be DialTarget records")
+        phone = check_text(target.user_phone, "user_phone")
+        if not _PHONE.fullmatch(phone):
+            raise ValueError(
+                f"user_phone must be 6 to 15 digits with the country code, no '+' or spaces: "
+                f"{phone!r}"
+            )
+        if target.order_id is not None:
+            order = check_text(target.order_id, "order_id")
+            if order in orders:
+                raise ValueError(f"order_id {order!r} appears twice in call_list")
+            orders.add(order)
+        targets.append({k: v for k, v in dump(target).items() if v is not None})
+    return targets
 
 
 def create_and_call_fields(
@@ -218,34 +299,30 @@ def create_and_call_fields(
     agent_group_no: str,
     call_list: Sequence[DialTarget],
     task_desc: str | None,
-    strategy_name: str | None,
+    strategy_name: str,
     dispatch_type: DispatchType,
     startup_type: StartupType,
-    predict_call_rate: float | None,
-    ratio_call_rate: float | None,
-    start_count: int | None,
+    predict_call_rate: float,
+    ratio_call_rate: float,
+    start_count: int,
 ) -> dict[str, Any]:
-    """``ai/createandcall`` (note the vendor's ``orderID`` spelling in ``callList``)."""
-    if not call_list:
-        raise ValueError("call_list must not be empty")
-    targets = []
-    for target in call_list:
-        if not isinstance(target, DialTarget):
-            raise TypeError("call_list items must be DialTarget records")
-        check_text(target.user_phone, "user_phone")
-        targets.append({k: v for k, v in dump(target).items() if v is not None})
+    """``ai/createandcall``, every documented rule checked before sending (the call is not
+    idempotent): ``strategyName``, ``predictCallRate``, ``ratioCallRate`` and ``startCount``
+    required; rates numbers from 0 to 100; ``country`` a 2-letter code (sent upper-case);
+    phone numbers 6-15 digits; ``orderID`` unique within the list (note the vendor's
+    spelling)."""
     raw: dict[str, Any] = {
-        "country": check_text(country, "country"),
+        "country": _country(country),
         "taskName": check_text(task_name, "task_name"),
-        "taskDesc": task_desc,
-        "strategyName": strategy_name,
+        "taskDesc": optional_text(task_desc, "task_desc"),
+        "strategyName": check_text(strategy_name, "strategy_name"),
         "dispatchType": int(DispatchType(dispatch_type)),
         "agentGroupNo": check_text(agent_group_no, "agent_group_no"),
-        "predictCallRate": predict_call_rate,
-        "ratioCallRate": ratio_call_rate,
-        "startCount": start_count,
+        "predictCallRate": _rate(predict_call_rate, "predict_call_rate"),
+        "ratioCallRate": _rate(ratio_call_rate, "ratio_call_rate"),
+        "startCount": in_range(start_count, "start_count", 0, None),
         "startupType": int(StartupType(startup_type)),
-        "callList": targets,
+        "callList": _targets(call_list),
     }
     return {k: v for k, v in raw.items() if v is not None}
 

@@ -33,6 +33,7 @@ from nxcc_async.nxcc.enums import (
     NumberType,
     RingPolicy,
 )
+from nxcc_async.nxcc.hangup import HangupCode
 
 _DIRECTION = mapped_enum({d.record_code: d for d in CallDirection}, lambda d: d.record_code)
 
@@ -100,7 +101,8 @@ class CallRecord:
     """One call detail record (``cdr/page``, ``cdr/queryByOrderId``).
 
     ``queue_duration`` is kept as the raw number: the vendor documents seconds but one example
-    carries milliseconds. ``hangup_by`` contradicts its own examples; ``hangup_code`` is reliable.
+    carries milliseconds. ``hangup_by`` contradicts its own examples; ``hangup_code`` is reliable,
+    and ``hangup`` says what it means (``hangup.meaning``, ``hangup.party``).
     """
 
     call_id: str = wire()
@@ -137,6 +139,11 @@ class CallRecord:
     hangup_cause: str | None = wire(None)
     mos: float | None = wire(None, codec=OPTIONAL_FLOAT)
     extra: Mapping[str, Any] = extra_field()
+
+    @property
+    def hangup(self) -> HangupCode | None:
+        """What ``hangup_code`` means (``None`` when absent or not in the vendor's table)."""
+        return HangupCode.lookup(self.hangup_code)
 
     @property
     def dtmf(self) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 
 from nxcc_async._core.page import Page
 from nxcc_async._core.pagination import ItemStream
@@ -51,9 +52,53 @@ class AgentsAPI(Resource):
         user_name: str | None = None,
         group_name: str | None = None,
         per_day: bool = False,
+        tz: dt.tzinfo | str = ep.EFFICIENCY_DEFAULT_TZ,
     ) -> Page[AgentEfficiency]:
-        """One page of efficiency statistics (totals, or one row per day with ``per_day``)."""
+        """One page of efficiency statistics (totals, or one row per agent and day with
+        ``per_day``) with ``total``. The API takes wall-clock date strings: ``start``/``end``
+        are written in ``tz`` (the account's time zone, a ``tzinfo`` or an IANA name; default
+        UTC)."""
         fields = ep.efficiency_fields(
-            start, end, user_name=user_name, group_name=group_name, per_day=per_day
+            start, end, user_name=user_name, group_name=group_name, per_day=per_day, tz=tz
         )
         return await self._send(ep.AGENT_EFFICIENCY, ep.AGENT_EFFICIENCY.at(fields, page, size))
+
+    def efficiency_iter(
+        self,
+        start: TimeArg,
+        end: TimeArg,
+        *,
+        user_name: str | None = None,
+        group_name: str | None = None,
+        per_day: bool = False,
+        tz: dt.tzinfo | str = ep.EFFICIENCY_DEFAULT_TZ,
+        page_size: int = ep.EFFICIENCY_PAGE_MAX,
+    ) -> ItemStream[AgentEfficiency]:
+        """Every efficiency row (see ``efficiency``): page 1, then the others concurrently."""
+        fields = ep.efficiency_fields(
+            start, end, user_name=user_name, group_name=group_name, per_day=per_day, tz=tz
+        )
+        return self._every(ep.AGENT_EFFICIENCY, fields, page_size)
+
+    async def efficiency_list(
+        self,
+        start: TimeArg,
+        end: TimeArg,
+        *,
+        user_name: str | None = None,
+        group_name: str | None = None,
+        per_day: bool = False,
+        tz: dt.tzinfo | str = ep.EFFICIENCY_DEFAULT_TZ,
+        page_size: int = ep.EFFICIENCY_PAGE_MAX,
+    ) -> builtins.list[AgentEfficiency]:
+        """Every efficiency row as a list (see ``efficiency_iter``)."""
+        rows = self.efficiency_iter(
+            start,
+            end,
+            user_name=user_name,
+            group_name=group_name,
+            per_day=per_day,
+            tz=tz,
+            page_size=page_size,
+        )
+        return [row async for row in rows]

@@ -38,6 +38,10 @@ class QueuesAPI(Resource):
         """The members of one agent group."""
         return await self._send(ep.GROUP_MEMBERS, ep.queue_fields(queue_no))
 
-    async def update_members(self, queue_no: str, members: Sequence[str]) -> None:
-        """Set the complete membership of a group to these agent SIP numbers (idempotent)."""
-        await self._send(ep.GROUP_UPDATE, ep.members_fields(queue_no, members))
+    async def update_members(
+        self, queue_no: str, members: Sequence[str], *, allow_empty: bool = False
+    ) -> None:
+        """Set the complete membership of a group to these agent SIP numbers (idempotent).
+        An empty list removes every member: refused unless ``allow_empty=True``."""
+        fields = ep.members_fields(queue_no, members, allow_empty=allow_empty)
+        await self._send(ep.GROUP_UPDATE, fields)

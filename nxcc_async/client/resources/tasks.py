@@ -20,17 +20,22 @@ class TasksAPI(Resource):
         task_name: str,
         agent_group_no: str,
         call_list: Sequence[DialTarget],
+        strategy_name: str,
+        predict_call_rate: float,
+        ratio_call_rate: float,
+        start_count: int,
         task_desc: str | None = None,
-        strategy_name: str | None = None,
         dispatch_type: DispatchType = DispatchType.NONE,
         startup_type: StartupType = StartupType.IMMEDIATE,
-        predict_call_rate: float | None = None,
-        ratio_call_rate: float | None = None,
-        start_count: int | None = None,
     ) -> None:
-        """Create an auto-dial task and dial ``call_list``. Not idempotent: it is never retried
-        once the request may have reached the server (a lost answer raises; check the CDRs by
-        order id before calling again)."""
+        """Create an auto-dial task and dial ``call_list``.
+
+        Required as the vendor marks them: ``strategy_name``, ``predict_call_rate`` and
+        ``ratio_call_rate`` (numbers from 0 to 100), ``start_count`` (>= 0). ``country`` is a
+        2-letter code (``"SG"``), phone numbers 6-15 digits with the country code, order ids
+        unique: anything else raises ``ValueError``/``TypeError`` before sending. Not
+        idempotent: it is never retried once the request may have reached the server (a lost
+        answer raises; check the CDRs by order id before calling again)."""
         fields = ep.create_and_call_fields(
             country=country,
             task_name=task_name,
