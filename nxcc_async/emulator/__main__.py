@@ -11,6 +11,7 @@ import contextlib
 import sys
 from collections.abc import Sequence
 
+from nxcc_async.emulator.cdrs import PROFILES
 from nxcc_async.emulator.config import Faults, Latency, RateLimit
 from nxcc_async.emulator.server import DEFAULT_CEC_ACCESS_KEY, DEFAULT_CEC_SECRET_KEY, Emulator
 
@@ -43,6 +44,9 @@ def build_parser(
         help="CEC agents change state every SECONDS (default: static data)",
     )
     p.add_argument("--cdrs-per-day", type=int, default=1000)
+    p.add_argument(
+        "--profile", choices=sorted(PROFILES), default="office", help="daily density of the CDRs"
+    )
     p.add_argument("--agents", type=int, default=240)
     p.add_argument("--latency", type=_latency, default=0.0, help="seconds, or MIN,MAX")
     p.add_argument("--rate-limit", type=int, default=None, help="requests per second (429 above)")
@@ -76,6 +80,7 @@ async def serve(args: argparse.Namespace) -> None:
         cec_secret_key=args.cec_secret_key,
         cec_live_period=args.cec_live,
         cdrs_per_day=args.cdrs_per_day,
+        profile=args.profile,
         n_agents=args.agents,
         latency=args.latency,
         rate_limit=RateLimit(args.rate_limit) if args.rate_limit else None,

@@ -28,14 +28,25 @@ HOUR_MS = 3_600_000
 N_BUCKETS = (SPAN_END_S - SPAN_START_S) // 3600
 
 _PROFILE = (2, 1, 1, 1, 1, 2, 4, 7, 10, 12, 12, 11, 10, 11, 12, 12, 11, 9, 7, 6, 5, 4, 3, 2)
+#: Daily profiles by name (relative weights of the 24 UTC hours). ``skewed``: quiet nights, busy
+#: days and two peak hours 80 times as dense as a night hour, for harvest tests and benchmarks.
+PROFILES: dict[str, tuple[int, ...]] = {
+    "office": _PROFILE,
+    "skewed": (1, 1, 1, 1, 1, 1, 1, 4, 20, 20, 80, 20, 20, 20, 80, 20, 20, 20, 20, 5, 5, 2, 1, 1),
+    "flat": (1,) * 24,
+}
 _COUNTRY_PREFIX = (("65", 8), ("852", 8), ("62", 10), ("60", 9), ("63", 10), ("1", 10), ("44", 10))
 _INTENTS = ("interested", "not interested", "call back later", "wrong number", "unknown")
 
 
-def hour_counts(per_day: int) -> tuple[int, ...]:
-    """``per_day`` split over the 24 UTC hours by a daily profile (largest remainder: exact)."""
-    total = sum(_PROFILE)
-    exact = [per_day * w / total for w in _PROFILE]
+def hour_counts(per_day: int, profile: str | Sequence[int] = "office") -> tuple[int, ...]:
+    """``per_day`` split over the 24 UTC hours by a daily profile (a name of ``PROFILES`` or 24
+    weights; largest remainder: exact)."""
+    weights = PROFILES[profile] if isinstance(profile, str) else tuple(profile)
+    if len(weights) != 24 or min(weights) < 0 or sum(weights) <= 0:
+        raise ValueError(f"a daily profile is 24 weights >= 0, not all zero: {profile!r}")
+    total = sum(weights)
+    exact = [per_day * w / total for w in weights]
     counts = [int(x) for x in exact]
     by_fraction = sorted(range(24), key=lambda h: (counts[h] - exact[h], h))
     for h in by_fraction[: per_day - sum(counts)]:
@@ -106,13 +117,14 @@ class CdrStore:
         agents: Sequence[Person],
         dids: Sequence[str],
         cache_records: int = 50_000,
+        profile: str | Sequence[int] = "office",
     ) -> None:
         if cdrs_per_day < 0 or cdrs_per_day > 24 * 0xFFFFF:
             raise ValueError("cdrs_per_day out of range")
         self.seed = seed
         self.tenant_id = tenant_id
         self.cdrs_per_day = cdrs_per_day
-        self.hour_counts = hour_counts(cdrs_per_day)
+        self.hour_counts = hour_counts(cdrs_per_day, profile)
         self._agents = tuple(agents)
         self._dids = tuple(dids)
         self._cache_records = cache_records

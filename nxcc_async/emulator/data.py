@@ -11,7 +11,7 @@ import datetime as dt
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -136,6 +136,7 @@ class EmulatorData:
         cache_records: int = 50_000,
         live: LiveMode | None = None,
         clock: Callable[[], float] = time.time,
+        profile: str | Sequence[int] = "office",
     ) -> None:
         if n_agents < 1 or n_groups < 1:
             raise ValueError("n_agents and n_groups must be at least 1")
@@ -167,6 +168,7 @@ class EmulatorData:
                 agents=people,
                 dids=dids,
                 cache_records=cache_records,
+                profile=profile,
             )
         else:
             self.cdrs = LiveCdrStore(

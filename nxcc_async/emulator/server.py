@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import email.utils
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -64,6 +64,7 @@ class Emulator:
         clock_skew: float = 0.0,
         cec_max_skew: dt.timedelta = DEFAULT_MAX_SKEW,
         live: LiveMode | None = None,
+        profile: str | Sequence[int] = "office",
     ) -> None:
         self.access_key = access_key
         self.tenant_id = tenant_id
@@ -79,6 +80,7 @@ class Emulator:
             cdrs_per_day=cdrs_per_day,
             cache_records=cache_records,
             live=live,
+            profile=profile,
         )
         self._controls = Controls(latency=latency, faults=faults, seed=seed)
         self.rate_limit = rate_limit
