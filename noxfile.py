@@ -55,7 +55,7 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks (ratios against a baseline of the same run); writes benchmarks/RESULTS.md."""
-    session.install("-e", ".[parquet,postgres]")
+    session.install("-e", ".[parquet,postgres,bench]")
     session.run("python", "-m", "benchmarks", *session.posargs)
 
 

@@ -72,6 +72,8 @@ def _markdown(results: list[BenchResult], total: float) -> str:
             for c in r.checks
         ]
         lines += [f"- note: {n}" for n in r.notes]
+        for caption, table in r.tables:
+            lines += ["", f"### {caption}", "", *table]
     return "\n".join(lines) + "\n"
 
 

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -43,6 +42,7 @@ class BenchResult:
     figures: list[tuple[str, str]] = attrs.field(factory=list)
     checks: list[Check] = attrs.field(factory=list)
     notes: list[str] = attrs.field(factory=list)
+    tables: list[tuple[str, list[str]]] = attrs.field(factory=list)
     seconds: float = 0.0
 
     @property
@@ -117,8 +117,11 @@ class EmulatorProcess:
         latency: float = 0.0,
         rate_limit: int | None = None,
         cache_records: int = 50_000,
+        profile: str = "office",
     ) -> None:
         self.args = [
+            "--profile",
+            profile,
             "--cdrs-per-day",
             str(cdrs_per_day),
             "--latency",
@@ -251,12 +254,6 @@ class RssSampler:
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, rss_kib())
-
-
-def best_of(runs: int, fn: Callable[[], float]) -> tuple[float, list[float]]:
-    """Run ``fn`` (which returns seconds) ``runs`` times: the fastest, and all of them."""
-    times = [fn() for _ in range(runs)]
-    return min(times), times
 
 
 def fmt_s(seconds: float) -> str:

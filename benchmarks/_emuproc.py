@@ -45,6 +45,7 @@ async def _serve(args: argparse.Namespace) -> None:
         latency=args.latency,
         rate_limit=args.rate_limit,
         cache_records=args.cache_records,
+        profile=args.profile,
     ) as emu:
         threading.Thread(target=read_stdin, daemon=True).start()
         _reply({"url": emu.base_url})
@@ -74,6 +75,7 @@ def main() -> None:
     p.add_argument("--latency", type=float, default=0.0)
     p.add_argument("--rate-limit", type=int, default=None)
     p.add_argument("--cache-records", type=int, default=50_000)
+    p.add_argument("--profile", default="office")
     asyncio.run(_serve(p.parse_args()))
 
 

@@ -35,7 +35,7 @@ TITLE = "Memory flat at 1 000 000 CDRs (export to JSONL, emulator in a child pro
 
 CDRS_PER_DAY = 100_000  # 100 000 = one day, 1 000 000 = ten days
 SMALL_DAYS, LARGE_DAYS = 1, 10
-TARGET_RATIO = 1.25
+TARGET_RATIO = 1.1
 BUDGET_S = 180.0
 #: The emulator's bucket cache (its memory, not ours): at 100 000/day an hour holds up to
 #: ~8 000 CDRs and the first harvest windows span an hour each, so the default 50 000 thrashes.
