@@ -199,3 +199,15 @@ async def test_killed_export_resumes_into_sqlite_exactly_once(
         ids = [row[0] for row in db.execute("SELECT call_id FROM cdrs")]
     assert len(ids) == len(set(ids)) == 3000
     assert set(ids) == truth(emulator, start, end)
+
+
+async def test_a_skewed_day_is_harvested_exactly_once() -> None:
+    """Nights 80x sparser than the two peak hours: window sizing must not lose or repeat."""
+    async with Emulator(
+        access_key=AK, access_secret=SK, tenant_id=TENANT, seed=3, profile="skewed",
+        cdrs_per_day=3000,
+    ) as emu:  # fmt: skip
+        async with client(emu, max_concurrency=16) as c:
+            ids = [r.call_id async for r in c.cdrs.harvest(DAY, DAY + WEEK)]
+        assert len(ids) == len(set(ids)) == 7 * 3000
+        assert set(ids) == truth(emu, DAY, DAY + WEEK)
