@@ -1,18 +1,20 @@
 """The harvester: every CDR of a period exactly once, windows fetched concurrently, in order.
 
+- It knows no client: a :class:`~nxcc_async.harvest.state.Source` gives it a page function
+  ``fetch(low, high, page)``, the concurrency, the page size and the harvest's fingerprint
+  (``cdrs.harvest`` passes one whose pages go through the client's throttle and retries).
 - The period ``[start, end)`` (by the calls' ``startTime``) is cut into windows by the
-  :class:`~nxcc_async.harvest.planner.Planner`; up to ``2 x max_concurrency`` windows are in
-  flight, the pages of one window are fetched one after another (``cdr/page`` has no total), and
-  every request goes through the client's throttle (concurrency, rate, shared 429 pause) and
-  retry policy (a failing page is retried on its own; the harvest is never restarted).
+  :class:`~nxcc_async.harvest.planner.Planner`; up to ``2 x concurrency`` windows are in flight,
+  the pages of one window are fetched one after another (``cdr/page`` has no total) by the one
+  paging loop of ``_core/pagination.py``; a failing page is retried by the client on its own, a
+  page that keeps failing stops the harvest with a ``HarvestError`` naming window and page.
 - Finished windows are handed out **in time order**, one batch per window. Memory is bounded by
   the windows in flight, never by the period: nothing new is requested while the consumer is
   busy (back-pressure).
 - Windows overlap by a second or two at their edges (see the planner), so calls in an overlap
   may come twice: they are dropped by ``callId`` against the ids of the last few seconds only.
-- ``state()`` after a batch is everything needed to resume right after it; the checkpointing
-  wrappers (``cdrs.harvest(checkpoint=...)``, :func:`~nxcc_async.harvest.export.export`) save it
-  once the consumer has taken the batch.
+- ``state()`` after a batch (a :class:`~nxcc_async.harvest.state.HarvestState`) is everything
+  needed to resume right after it; ``cdrs.harvest(checkpoint=...)`` and ``cdrs.export`` save it.
 """
 
 from __future__ import annotations
