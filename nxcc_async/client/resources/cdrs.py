@@ -88,7 +88,7 @@ class CdrsAPI(Resource):
         back for more (at most every ``checkpoint_every`` seconds; 0: after every batch), and a
         rerun with the same arguments resumes there. See ``docs/harvesting.md``.
         """
-        start_s, end_s, source = self._source(start, end, page_size, filters)
+        start_s, end_s, source = self._period(start, end, page_size, filters)
         return harvest_stream(
             source,
             start_s,
@@ -118,7 +118,7 @@ class CdrsAPI(Resource):
         parquet; default from the extension). With ``checkpoint``, the output and the
         checkpoint are committed together (at most every ``checkpoint_every`` seconds) and a
         rerun resumes with nothing lost and nothing twice. See ``docs/harvesting.md``."""
-        start_s, end_s, source = self._source(start, end, page_size, filters)
+        start_s, end_s, source = self._period(start, end, page_size, filters)
         return await export(
             source,
             start_s,
@@ -177,11 +177,9 @@ class CdrsAPI(Resource):
             settle=settle,
             table=table,
         )
-        fields = ep.cdr_fields(options.since, options.since, filters)
-        ep.CDR_PAGE.at(fields, 1, page_size)
-        del fields["startTime"], fields["endTime"]
+        _, _, fields = self._checked(options.since, options.since, page_size, filters)
         identity = {**self._identity, "filters": dict(sorted(fields.items()))}
-        source = self._page_source(fields, page_size, fingerprint(identity))
+        source = self._source(fields, page_size, identity)
         return await run_sync(
             source,
             to,
@@ -192,26 +190,35 @@ class CdrsAPI(Resource):
             on_progress=on_progress,
         )
 
-    def _page_source(self, fields: Mapping[str, Any], page_size: int, print_: str) -> Source:
-        """The harvest's page function over ``cdr/page`` with the filter ``fields``."""
-
-        async def fetch(low: int, high: int, number: int) -> Page[CallRecord]:
-            wire = {"startTime": low, "endTime": high, **fields, "page": number, "size": page_size}
-            return await self._send(ep.CDR_PAGE, wire)
-
-        return Source(fetch, self._channel.max_concurrency, page_size, print_)
-
-    def _source(
+    def _checked(
         self, start: TimeArg, end: TimeArg, page_size: int, filters: Mapping[str, Any]
-    ) -> tuple[int, int, Source]:
-        """The checked period and the harvest's page function over ``cdr/page``."""
+    ) -> tuple[int, int, dict[str, Any]]:
+        """The period (Unix seconds) and the filter fields of ``cdr/page``, all checked."""
         fields = ep.cdr_fields(start, end, filters)
         ep.CDR_PAGE.at(fields, 1, page_size)
-        start_s, end_s = fields.pop("startTime"), fields.pop("endTime")
+        return fields.pop("startTime"), fields.pop("endTime"), fields
+
+    def _period(
+        self, start: TimeArg, end: TimeArg, page_size: int, filters: Mapping[str, Any]
+    ) -> tuple[int, int, Source]:
+        """The checked period of a harvest or export, and its page function."""
+        start_s, end_s, fields = self._checked(start, end, page_size, filters)
         identity = {
             **self._identity,
             "start": start_s,
             "end": end_s,
             "filters": dict(sorted(fields.items())),
         }
-        return start_s, end_s, self._page_source(fields, page_size, fingerprint(identity))
+        return start_s, end_s, self._source(fields, page_size, identity)
+
+    def _source(
+        self, fields: Mapping[str, Any], page_size: int, identity: Mapping[str, Any]
+    ) -> Source:
+        """The harvest's page function over ``cdr/page`` with the filter ``fields``; its
+        fingerprint hashes ``identity`` (server, tenant, period, filters: no secret)."""
+
+        async def fetch(low: int, high: int, number: int) -> Page[CallRecord]:
+            wire = {"startTime": low, "endTime": high, **fields, "page": number, "size": page_size}
+            return await self._send(ep.CDR_PAGE, wire)
+
+        return Source(fetch, self._channel.max_concurrency, page_size, fingerprint(identity))
