@@ -11,11 +11,13 @@ from __future__ import annotations
 from nxcc_async.webhooks.app import STATS, webhook_app
 from nxcc_async.webhooks.errors import WebhookAuthError, WebhookBodyError, WebhookError
 from nxcc_async.webhooks.parse import parse_webhook
+from nxcc_async.webhooks.store import PushStore
 from nxcc_async.webhooks.verify import CALLBACK_ACTION, verify_webhook
 
 __all__ = [
     "CALLBACK_ACTION",
     "STATS",
+    "PushStore",
     "WebhookAuthError",
     "WebhookBodyError",
     "WebhookError",
