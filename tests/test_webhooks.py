@@ -602,3 +602,37 @@ def test_webhook_push_settings_are_checked() -> None:
     with pytest.raises(ValueError, match="retry_every must be > 0"):
         WebhookPush(url="http://x", retry_every=0)
     assert "emulator-webhook-token" not in repr(WebhookPush(url="http://x"))
+
+
+# -- nxcc webhook serve: settings ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "message"),
+    [
+        ([], {"NXCC_ACCESS_KEY": "ak"}, "no way to verify pushes: set NXCC_ACCESS_SECRET"),
+        ([], {"NXCC_ACCESS_SECRET": "sk"}, "no access key: set NXCC_ACCESS_KEY"),
+        (["--reconcile-every", "5"], {}, "--reconcile-every needs --since"),
+        (["--since", "2025-01-01"], {}, "--since is the reconciliation's start"),
+        (["--reconcile-every", "0", "--since", "1"], {}, "--reconcile-every must be > 0"),
+        (["--tolerance", "0"], {}, "tolerance must be > 0 seconds"),
+    ],
+)
+def test_serve_refuses_bad_settings_with_exit_2(
+    argv: list[str],
+    env: dict[str, str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    from nxcc_async.cli import main
+
+    for name in ("NXCC_ACCESS_KEY", "NXCC_ACCESS_SECRET", "NXCC_WEBHOOK_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in (env or {"NXCC_ACCESS_KEY": "ak", "NXCC_ACCESS_SECRET": "sk"}).items():
+        monkeypatch.setenv(name, value)
+    to = f"sqlite:///{tmp_path / 'x.db'}"
+    assert main(["webhook", "serve", "--to", to, "--port", "0", *argv]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "x.db").exists()

@@ -33,7 +33,7 @@ def test_the_page_has_the_examples() -> None:
 
 def _run(name: str) -> dict[str, Any]:
     namespace: dict[str, Any] = {"__name__": f"webhooks_doc_{name}"}
-    exec(compile(EXAMPLES[name], f"docs/webhooks.md:{name}", "exec"), namespace)  # noqa: S102
+    exec(compile(EXAMPLES[name], f"docs/webhooks.md:{name}", "exec"), namespace)
     return namespace
 
 
