@@ -53,7 +53,7 @@ def _credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 # new Starlette releases prefer "httpx2" for their TestClient; httpx still works
-@pytest.mark.filterwarnings("ignore:Using `httpx` with:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:Using `httpx` with")
 def test_the_fastapi_example() -> None:
     from fastapi.testclient import TestClient as FastClient
 
