@@ -17,6 +17,7 @@ LAYERS = {
     "nxcc_async.cec": {"nxcc_async._core"},
     "nxcc_async.harvest": {"nxcc_async._core", "nxcc_async.nxcc"},
     "nxcc_async.client": {"nxcc_async._core", "nxcc_async.nxcc", "nxcc_async.harvest"},
+    "nxcc_async.webhooks": {"nxcc_async._core", "nxcc_async.nxcc", "nxcc_async.harvest"},
     "nxcc_async.integrations": {
         "nxcc_async._core",
         "nxcc_async.nxcc",
@@ -116,6 +117,12 @@ def test_only_the_top_imports_the_integrations() -> None:
     edges = graph(collapse=True)
     users = {p for p, targets in edges.items() if "nxcc_async.integrations" in targets}
     assert users <= {"nxcc_async.integrations"}, sorted(users)
+
+
+def test_only_the_cli_imports_the_webhooks() -> None:
+    edges = graph(collapse=True)
+    users = {p for p, targets in edges.items() if "nxcc_async.webhooks" in targets}
+    assert users <= {"nxcc_async.cli"}, sorted(users)
 
 
 def test_the_checker_sees_a_cycle() -> None:

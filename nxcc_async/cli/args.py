@@ -7,7 +7,7 @@ from typing import NoReturn
 
 from nxcc_async._version import __version__
 from nxcc_async.cli import demo
-from nxcc_async.cli.commands import agents, cdrs, cec, emulator, queues
+from nxcc_async.cli.commands import agents, cdrs, cec, emulator, queues, webhook
 from nxcc_async.cli.errors import UsageError
 
 
@@ -45,6 +45,6 @@ def build_parser() -> Parser:
     parser.add_argument("--version", action="version", version=f"nxcc {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     common = _common()
-    for module in (cdrs, agents, queues, cec, emulator, demo):
+    for module in (cdrs, agents, queues, cec, webhook, emulator, demo):
         module.add_commands(sub, common)
     return parser

@@ -12,6 +12,7 @@ from nxcc_async.emulator.cdrs import SPAN_END_S, SPAN_START_S, CdrFilter
 from nxcc_async.emulator.config import Faults, Latency, RateLimit
 from nxcc_async.emulator.data import EmulatorData
 from nxcc_async.emulator.live import LiveCall, LiveMode
+from nxcc_async.emulator.push import PushStats, WebhookPush
 from nxcc_async.emulator.server import Emulator
 from nxcc_async.emulator.stats import Stats
 
@@ -25,6 +26,8 @@ __all__ = [
     "Latency",
     "LiveCall",
     "LiveMode",
+    "PushStats",
     "RateLimit",
     "Stats",
+    "WebhookPush",
 ]

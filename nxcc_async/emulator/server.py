@@ -20,6 +20,7 @@ from nxcc_async.emulator.endpoints import Endpoints
 from nxcc_async.emulator.live import LiveMode
 from nxcc_async.emulator.middleware import CONTROLS, Controls, make_middleware
 from nxcc_async.emulator.nxcc_app import NXCCService
+from nxcc_async.emulator.push import Pusher, PushStats, WebhookPush
 from nxcc_async.emulator.stats import Stats
 
 DEFAULT_CEC_ACCESS_KEY = "cec-ak"
@@ -40,6 +41,11 @@ class Emulator:
     ``cec_max_skew``: the window of auth-v2 timestamps the CEC side accepts (default 15 min).
     ``cec_live_period``: CEC agents change state every that many seconds (``None``: static CEC
     data).
+
+    ``webhook=WebhookPush(url=..., mode=...)`` (also a knob): the emulator pushes CDRs to that
+    URL like the platform's CDR webhook, by itself in live mode (each call once its CDR is
+    final) and on demand with :meth:`push_range`; ``pushes`` counts them (see
+    ``nxcc_async.emulator.push`` for the retry schedule and the drop/duplicate faults).
     """
 
     def __init__(
@@ -65,6 +71,7 @@ class Emulator:
         cec_max_skew: dt.timedelta = DEFAULT_MAX_SKEW,
         live: LiveMode | None = None,
         profile: str | Sequence[int] = "office",
+        webhook: WebhookPush | None = None,
     ) -> None:
         self.access_key = access_key
         self.tenant_id = tenant_id
@@ -98,6 +105,14 @@ class Emulator:
             max_skew=cec_max_skew,
             clock=lambda: dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc),
             live_period=cec_live_period,
+        )
+        self.pusher = Pusher(
+            self.data,
+            access_key=access_key,
+            access_secret=access_secret,
+            seed=seed,
+            clock=self.clock,
+            config=webhook,
         )
         self._runner: web.AppRunner | None = None
 
@@ -137,6 +152,26 @@ class Emulator:
     def clock(self) -> float:
         """The emulator's clock: Unix seconds, ``clock_skew`` included."""
         return time.time() + self.clock_skew
+
+    @property
+    def webhook(self) -> WebhookPush | None:
+        """Where CDRs are pushed (``None``: not pushed)."""
+        return self.pusher.config
+
+    @webhook.setter
+    def webhook(self, value: WebhookPush | None) -> None:
+        self.pusher.config = value
+
+    @property
+    def pushes(self) -> PushStats:
+        """Counters of the CDR pushes."""
+        return self.pusher.stats
+
+    def push_range(self, start_s: int, end_s: int) -> int:
+        """Push every CDR that started in ``[start_s, end_s)`` (Unix seconds) to the webhook;
+        returns how many were handed to the pusher. Callable from any thread; poll
+        ``pushes.pending`` to know when they are all answered (or given up)."""
+        return self.pusher.push_range(start_s, end_s)
 
     @property
     def stats(self) -> Stats:
@@ -185,10 +220,12 @@ class Emulator:
             raise
         self.port = runner.addresses[0][1]
         self._runner = runner
+        await self.pusher.start()
 
     async def aclose(self) -> None:
         """Stop serving and close every connection."""
         runner, self._runner = self._runner, None
+        await self.pusher.aclose()
         if runner is not None:
             await runner.cleanup()
 

@@ -143,6 +143,11 @@ class SyncStore(abc.ABC):
         ``(inserted, updated)`` (a row re-read with the same values counts in neither)."""
 
     @abc.abstractmethod
+    async def upsert(self, records: Sequence[CallRecord]) -> tuple[int, int]:
+        """Upsert ``records`` by ``call_id`` in one transaction, leaving the state row alone
+        (CDRs that arrive by push): ``(inserted, updated)`` as for :meth:`write`."""
+
+    @abc.abstractmethod
     async def aclose(self) -> None:
         """Close the connection (an open transaction is rolled back)."""
 

@@ -96,6 +96,8 @@ class PostgresStore(SyncStore):
         self._copy = f"COPY {self._stage} ({cols}) FROM STDIN"
         self._merge = (
             f"WITH up AS (INSERT INTO {t} AS t ({cols}) SELECT {cols} FROM {self._stage} "
+            # one lock order for every writer (a push receiver and a sync share the table)
+            "ORDER BY call_id "
             f"ON CONFLICT (call_id) DO UPDATE SET "
             + ", ".join(f"{n} = EXCLUDED.{n}" for n in names if n != "call_id")
             + f" WHERE ({', '.join(f't.{n}' for n in compared)}) IS DISTINCT FROM "
@@ -152,6 +154,14 @@ class PostgresStore(SyncStore):
         return None if row is None else SyncState.from_json(row[0])
 
     async def write(self, records: Sequence[CallRecord], state: SyncState) -> tuple[int, int]:
+        return await self._write(records, state)
+
+    async def upsert(self, records: Sequence[CallRecord]) -> tuple[int, int]:
+        return await self._write(records, None)
+
+    async def _write(
+        self, records: Sequence[CallRecord], state: SyncState | None
+    ) -> tuple[int, int]:
         conn = self._conn
         if conn is None:
             raise ValueError(f"{self!r} is not open")
@@ -167,6 +177,8 @@ class PostgresStore(SyncStore):
                 counts = await cur.fetchone()
                 if counts is not None:
                     inserted, updated = int(counts[0]), int(counts[1])
+            if state is None:
+                return inserted, updated
             await cur.execute(
                 self._save_state,
                 (

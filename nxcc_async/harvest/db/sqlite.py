@@ -111,7 +111,10 @@ class SqliteStore(SyncStore):
     async def write(self, records: Sequence[CallRecord], state: SyncState) -> tuple[int, int]:
         return await asyncio.to_thread(self._write, records, state)
 
-    def _write(self, records: Sequence[CallRecord], state: SyncState) -> tuple[int, int]:
+    async def upsert(self, records: Sequence[CallRecord]) -> tuple[int, int]:
+        return await asyncio.to_thread(self._write, records, None)
+
+    def _write(self, records: Sequence[CallRecord], state: SyncState | None) -> tuple[int, int]:
         db = self._db
         if db is None:
             raise ValueError(f"{self!r} is not open")
@@ -132,7 +135,8 @@ class SqliteStore(SyncStore):
             if records:
                 cursor = db.executemany(self._upsert, [[*_columns.row(r), now_ms] for r in records])
                 changed = cursor.rowcount
-            self._put_state(db, state, now_ms)
+            if state is not None:
+                self._put_state(db, state, now_ms)
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
