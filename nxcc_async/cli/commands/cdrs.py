@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import signal
 import sys
 import time
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any, cast
 from nxcc_async.cli import progress, times
 from nxcc_async.cli.errors import UsageError, one_line
 from nxcc_async.cli.settings import add_connection_options, make_client
+from nxcc_async.cli.sigterm import cancel_on_sigterm
 from nxcc_async.harvest.checkpoint import CheckpointFile
 from nxcc_async.harvest.export import ExportResult
 from nxcc_async.harvest.sinks import FORMATS, format_for
@@ -216,42 +216,32 @@ async def run_sync(args: argparse.Namespace) -> int:
         if args.follow:
             print(f"nxcc: {status_line(report)}", file=sys.stderr, flush=True)
 
-    terminated = False
-    task = asyncio.current_task()
-    loop = asyncio.get_running_loop()
-
-    def on_sigterm() -> None:
-        nonlocal terminated
-        terminated = True
-        if task is not None:
-            task.cancel()
-
-    loop.add_signal_handler(signal.SIGTERM, on_sigterm)
     began = time.monotonic()
-    try:
-        async with make_client(args) as client:
-            with progress.reporter(mode) as on_progress:
-                result = await client.cdrs.sync(
-                    args.to,
-                    since=since,
-                    until=until,
-                    follow=args.follow,
-                    interval=args.interval,
-                    lookback=args.lookback,
-                    settle=args.settle,
-                    table=args.table,
-                    on_round=on_round,
-                    on_progress=on_progress,
-                    **filters_of(args),
-                )
-    except asyncio.CancelledError:
-        where = f" (watermark {times.iso(last[-1].watermark)})" if last else ""
-        print(f"nxcc: stopped{where}; the next run continues from the database", file=sys.stderr)
-        if terminated:
-            return 0
-        raise
-    finally:
-        loop.remove_signal_handler(signal.SIGTERM)
+    with cancel_on_sigterm() as termination:
+        try:
+            async with make_client(args) as client:
+                with progress.reporter(mode) as on_progress:
+                    result = await client.cdrs.sync(
+                        args.to,
+                        since=since,
+                        until=until,
+                        follow=args.follow,
+                        interval=args.interval,
+                        lookback=args.lookback,
+                        settle=args.settle,
+                        table=args.table,
+                        on_round=on_round,
+                        on_progress=on_progress,
+                        **filters_of(args),
+                    )
+        except asyncio.CancelledError:
+            where = f" (watermark {times.iso(last[-1].watermark)})" if last else ""
+            print(
+                f"nxcc: stopped{where}; the next run continues from the database", file=sys.stderr
+            )
+            if termination.requested:
+                return 0
+            raise
     elapsed = time.monotonic() - began
     rate = result.fetched / elapsed if elapsed > 0 else 0.0
     print(

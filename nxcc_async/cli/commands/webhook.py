@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -17,6 +16,7 @@ from nxcc_async.cli import times
 from nxcc_async.cli.commands.cdrs import status_line
 from nxcc_async.cli.errors import UsageError
 from nxcc_async.cli.settings import add_connection_options, make_client
+from nxcc_async.cli.sigterm import cancel_on_sigterm
 from nxcc_async.harvest.sync import RoundReport
 from nxcc_async.webhooks import STATS, PushStore, webhook_app
 
@@ -109,45 +109,34 @@ async def run_serve(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     client = make_client(args) if since is not None else None
 
-    terminated = False
-    task = asyncio.current_task()
-    loop = asyncio.get_running_loop()
-
-    def on_sigterm() -> None:
-        nonlocal terminated
-        terminated = True
-        if task is not None:
-            task.cancel()
-
-    loop.add_signal_handler(signal.SIGTERM, on_sigterm)
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=5.0)
-    try:
-        async with push_store:
-            await runner.setup()
-            try:
-                site = web.TCPSite(runner, args.host, args.port)
-                await site.start()
-                host, port = runner.addresses[0][:2]
-                mode = "token" if "token" in settings else "signed"
-                print(
-                    f"nxcc: receiving {mode} CDR pushes on http://{host}:{port}{args.path} -> "
-                    f"table {args.table} of {push_store.store.display_url}",
-                    flush=True,
-                )
-                if client is None or since is None:
-                    await asyncio.Event().wait()
-                else:
-                    await _reconcile(args, client, since)
-            finally:
-                await runner.cleanup()
-    except asyncio.CancelledError:
-        if not terminated:
-            raise
-    finally:
-        loop.remove_signal_handler(signal.SIGTERM)
-        if client is not None:
-            await client.aclose()
-        _summary(app, push_store)
+    with cancel_on_sigterm() as termination:
+        try:
+            async with push_store:
+                await runner.setup()
+                try:
+                    site = web.TCPSite(runner, args.host, args.port)
+                    await site.start()
+                    host, port = runner.addresses[0][:2]
+                    mode = "token" if "token" in settings else "signed"
+                    print(
+                        f"nxcc: receiving {mode} CDR pushes on http://{host}:{port}{args.path} -> "
+                        f"table {args.table} of {push_store.store.display_url}",
+                        flush=True,
+                    )
+                    if client is None or since is None:
+                        await asyncio.Event().wait()
+                    else:
+                        await _reconcile(args, client, since)
+                finally:
+                    await runner.cleanup()
+        except asyncio.CancelledError:
+            if not termination.requested:
+                raise
+        finally:
+            if client is not None:
+                await client.aclose()
+            _summary(app, push_store)
     return 0
 
 
