@@ -143,7 +143,15 @@ def test_missing_pyarrow_names_the_extra(
 
 
 def test_an_unknown_agent_exits_1(env: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["agents", "status", "nobody@example.com", "--start", "2025-01-01", "--end", "2025-01-02"]
+    args = [
+        "agents",
+        "status",
+        "nobody@example.com",
+        "--start",
+        "2025-01-01",
+        "--end",
+        "2025-01-02",
+    ]
     assert main(args) == 1
     assert error_line(capsys) == (
         "nxcc: error: no status for agent 'nobody@example.com' between 2025-01-01T00:00:00Z and "
