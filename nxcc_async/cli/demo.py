@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import shlex
+import shutil
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -84,19 +88,39 @@ def summarise(calls: Iterable[readback.Call]) -> Summary:
     return Summary(rows, directions, total, answered_total)
 
 
+def nxcc_commands() -> tuple[str, str]:
+    """How to run this ``nxcc`` from this shell, and from another terminal.
+
+    ``nxcc`` when that name on ``PATH`` is this installation; otherwise (a venv not activated,
+    ``python -m nxcc_async``) the full path of its script, or ``python -m nxcc_async``. Another
+    terminal has not activated this venv: it gets the full path whenever this is a venv."""
+    script = Path(sys.executable).with_name("nxcc.exe" if os.name == "nt" else "nxcc")
+    full = (
+        shlex.quote(str(script))
+        if script.is_file()
+        else f"{shlex.quote(sys.executable)} -m nxcc_async"
+    )
+    found = shutil.which("nxcc")
+    here = "nxcc" if found and script.is_file() and Path(found).samefile(script) else full
+    in_venv = sys.prefix != sys.base_prefix
+    return here, full if in_venv else here
+
+
 def next_steps(out: Path, fmt: str, top_agent: str | None, end: int, seed: int) -> list[str]:
     """The commands a user could run next, against ``nxcc emulator`` on port 8080."""
     agent = top_agent or "NXAgent0001"
     day = times.iso(DEMO_START)[:10]
+    nxcc, elsewhere = nxcc_commands()
     return [
         "# in another terminal: the same emulator on a fixed port",
-        f"nxcc emulator --port 8080 --seed {seed}",
+        f"{elsewhere} emulator --port 8080 --seed {seed}",
+        "# then here:",
         f"export NXCC_BASE_URL=http://127.0.0.1:8080 NXCC_ACCESS_KEY={DEMO_ACCESS_KEY} "
         f"NXCC_ACCESS_SECRET={DEMO_ACCESS_SECRET} NXCC_TENANT_ID={DEMO_TENANT}",
-        "nxcc agents list --user agent00",
-        f"nxcc agents status {agent} --start {day} --end {times.iso(end)[:10]}",
-        "nxcc queues members NXQueue0001",
-        f"nxcc cdrs export --start {day} --end {times.iso(end)[:10]} --answered "
+        f"{nxcc} agents list --user agent00",
+        f"{nxcc} agents status {agent} --start {day} --end {times.iso(end)[:10]}",
+        f"{nxcc} queues members NXQueue0001",
+        f"{nxcc} cdrs export --start {day} --end {times.iso(end)[:10]} --answered "
         f"--out answered.csv --checkpoint answered.ckpt",
         f"# the demo's own output: {out} ({fmt})",
     ]
