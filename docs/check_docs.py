@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
-MARK = re.compile(r"<!--\s*(no-run|fragment|prelude)\s*(?::\s*(.*?))?\s*-->\s*$", re.DOTALL)
+MARK = re.compile(r"<!--\s*(no-run|fragment|prelude|pytest)\s*(?::\s*(.*?))?\s*-->\s*$", re.DOTALL)
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 SLOT = "        ...  # the fragment\n"
 
@@ -29,7 +29,7 @@ class Block:
 
     page: Path
     line: int
-    kind: str  # "program", "fragment", "no-run" or "prelude"
+    kind: str  # "program", "fragment", "pytest" (a test module), "no-run" or "prelude"
     reason: str
     source: str
 

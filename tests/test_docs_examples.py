@@ -22,7 +22,7 @@ check_docs = importlib.util.module_from_spec(_spec)
 sys.modules["check_docs"] = check_docs
 _spec.loader.exec_module(check_docs)
 
-BLOCKS = [b for b in check_docs.blocks() if b.kind in ("program", "fragment")]
+BLOCKS = [b for b in check_docs.blocks() if b.kind in ("program", "fragment", "pytest")]
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +56,12 @@ def test_block_runs(block: check_docs.Block, server: Emulator, tmp_path: Path) -
         "DLT_DATA_DIR": str(tmp_path / "dlt"),  # dlt keeps pipeline state there, not in /var
         "PYTHONWARNINGS": "error::ResourceWarning",
     }
+    command = [sys.executable, "-c", check_docs.program(block)]
+    if block.kind == "pytest":  # a test module of the user's own: run by pytest, no config
+        (tmp_path / "test_mine.py").write_text(block.source)
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_mine.py"]
     done = subprocess.run(
-        [sys.executable, "-c", check_docs.program(block)],
+        command,
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, f"{block.name}\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"

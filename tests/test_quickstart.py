@@ -60,3 +60,14 @@ def test_nxcc_is_named_plainly_when_it_is_on_path(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("PATH", "/usr/bin")
     here, elsewhere = nxcc_commands()
     assert here == elsewhere == str(SCRIPT)
+
+
+def test_ci_ends_with_the_readmes_test_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    quick = readme.split("## Quick start", 1)[1].split("```\n", 2)[1]
+    main_job, tests = (line.split("  #")[0].strip() for line in quick.strip().splitlines())
+    assert main_job.startswith("python3 -m venv .venv && ")
+    assert main_job.endswith(".venv/bin/nxcc demo")
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.strip()]
+    assert ci[-1] == tests
+    assert "pip install" not in "\n".join(ci).replace(".venv/bin/pip install", "")
