@@ -1,5 +1,8 @@
-"""Checks the docs (``nox -s docs``): every ```python block of README.md and docs/*.md compiles,
-every relative link resolves, and every public name of the package has a docstring."""
+"""Checks the docs (``nox -s docs``): every ```python block of README.md and docs/*.md compiles
+as what it is (a complete program, a fragment of the prelude program of docs/examples.md, or a
+block marked not to run, with its reason), every relative link resolves, and every public name
+of the package has a docstring. ``tests/test_docs_examples.py`` runs the blocks against the
+emulator with :func:`blocks` and :func:`program`."""
 
 from __future__ import annotations
 
@@ -8,24 +11,75 @@ import inspect
 import pkgutil
 import re
 import sys
+import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
+MARK = re.compile(r"<!--\s*(no-run|fragment|prelude|pytest)\s*(?::\s*(.*?))?\s*-->\s*$", re.DOTALL)
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+SLOT = "        ...  # the fragment\n"
 
 
-def check_blocks(page: Path) -> list[str]:
+@dataclass(frozen=True)
+class Block:
+    """One ```python block: where it is, its kind and its text."""
+
+    page: Path
+    line: int
+    kind: str  # "program", "fragment", "pytest" (a test module), "no-run" or "prelude"
+    reason: str
+    source: str
+
+    @property
+    def name(self) -> str:
+        """``README.md:42``."""
+        return f"{self.page.relative_to(ROOT)}:{self.line}"
+
+
+def blocks(pages: list[Path] = PAGES) -> list[Block]:
+    """Every python block of ``pages``, with the marker on the line before it (if any)."""
+    found = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for match in BLOCK.finditer(text):
+            before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1]
+            mark = MARK.search(before)
+            kind, reason = (mark.group(1), mark.group(2) or "") if mark else ("program", "")
+            line = text.count("\n", 0, match.start()) + 1
+            found.append(Block(page, line, kind, reason.strip(), match.group(1)))
+    return found
+
+
+def prelude() -> str:
+    """The program fragments run in (the prelude block of docs/examples.md)."""
+    (block,) = [b for b in blocks() if b.kind == "prelude"]
+    if SLOT not in block.source:
+        raise ValueError(f"{block.name}: the prelude has no line {SLOT.strip()!r}")
+    return block.source
+
+
+def program(block: Block) -> str:
+    """The program a block runs as: itself, or the prelude with the fragment in its slot."""
+    if block.kind == "fragment":
+        return prelude().replace(SLOT, textwrap.indent(block.source, " " * 8))
+    return block.source
+
+
+def check_blocks() -> list[str]:
     problems = []
-    for number, block in enumerate(BLOCK.findall(page.read_text(encoding="utf-8")), 1):
-        source = "async def __doc_block():\n" + "".join(
-            f"    {line}\n" for line in block.splitlines()
-        )
+    for block in blocks():
+        source = program(block)
+        if block.kind == "no-run":
+            if not block.reason:
+                problems.append(f"{block.name}: no-run without a reason")
+            source = "async def __doc_block():\n" + textwrap.indent(source, "    ")
         try:
-            compile(source, f"{page.name} block {number}", "exec")
+            compile(source, block.name, "exec")
         except SyntaxError as exc:
-            problems.append(f"{page.relative_to(ROOT)}: python block {number}: {exc}")
+            problems.append(f"{block.name}: python block ({block.kind}): {exc}")
     return problems
 
 
@@ -36,6 +90,10 @@ def check_links(page: Path) -> list[str]:
             continue
         if not (page.parent / target).exists():
             problems.append(f"{page.relative_to(ROOT)}: broken link {target}")
+        elif ".." in Path(target).parts and not (page.parent / target).resolve().is_relative_to(
+            ROOT
+        ):
+            problems.append(f"{page.relative_to(ROOT)}: link outside the repository {target}")
     return problems
 
 
@@ -70,11 +128,11 @@ def check_docstrings() -> list[str]:
 
 
 def main() -> int:
-    problems = [p for page in PAGES for p in check_blocks(page) + check_links(page)]
+    problems = check_blocks() + [p for page in PAGES for p in check_links(page)]
     problems += check_docstrings()
     for problem in problems:
         print(problem)
-    print(f"docs: {len(PAGES)} pages checked, {len(problems)} problems")
+    print(f"docs: {len(PAGES)} pages, {len(blocks())} python blocks, {len(problems)} problems")
     return 1 if problems else 0
 
 

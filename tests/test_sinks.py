@@ -342,3 +342,19 @@ def _no_leaked_temp_files(tmp_path: Path) -> Iterator[None]:
     yield
     leftovers = [p for p in tmp_path.rglob("*") if p.name.endswith((".tmp", ".inprogress"))]
     assert not leftovers
+
+
+def test_a_header_only_csv_counts_as_empty(tmp_path: Path) -> None:
+    """A run killed after the CSV header was written but before its first checkpoint leaves
+    the header alone: the next run may start over in it (no row is lost), unlike real rows."""
+    out = tmp_path / "cdrs.csv"
+    with open_sink(out) as sink:
+        sink.commit()  # the header only
+    header = out.read_bytes()
+    assert header.startswith(b"callId")
+    with open_sink(out) as sink:
+        sink.write(BATCHES[0])
+    assert len(read_ids("csv", out)) == 10
+    out.write_bytes(header[:-3])  # not our header: refused
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        open_sink(out)

@@ -96,7 +96,8 @@ class BlockingClient:
 
     def _attach(self, client: AsyncClient) -> None:
         """Run ``client`` on a new portal, closed with this object (or by ``close()``)."""
-        portal = Portal()
+        target = getattr(client, "base_url", None)
+        portal = Portal(target=target if isinstance(target, str) else None)
         self._portal = portal
         self._close = bind_lifetime(self, portal, client.aclose)
         self.async_client = client

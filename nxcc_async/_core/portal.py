@@ -4,6 +4,8 @@ thread) per sync client, and the two ways of crossing it: ``call`` and ``iterate
 - Works from any thread, including one that already runs an event loop (Jupyter, an asyncio app
   calling a sync library): the async work always runs on the portal's own loop.
 - A call from the portal's own thread would deadlock: it raises a clear ``RuntimeError``.
+- So would a call from a thread whose running loop serves the server the client talks to (an
+  emulator started with ``await emu.start()`` in a notebook): it raises at once, saying why.
 - Ctrl-C during a blocking call cancels the task on the portal and re-raises in the caller.
 - Iterators cross once per batch (a page, a harvest window), not once per item; closing or
   abandoning them closes the async stream on the portal's loop.
@@ -24,6 +26,7 @@ from typing import Any, ParamSpec, TypeVar
 import anyio.from_thread
 
 from nxcc_async._core.pagination import ItemStream
+from nxcc_async._core.servers import served_by_this_thread
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -32,7 +35,9 @@ P = ParamSpec("P")
 class Portal:
     """An event loop in a daemon thread that runs a sync client's async work."""
 
-    def __init__(self, *, name: str = "nxcc-async-portal") -> None:
+    def __init__(self, *, name: str = "nxcc-async-portal", target: str | None = None) -> None:
+        """Start the loop's thread; ``target`` is the base URL of the server the work talks to."""
+        self._target = target
         self._manager: AbstractContextManager[anyio.from_thread.BlockingPortal] = (
             anyio.from_thread.start_blocking_portal(backend="asyncio", name=name)
         )
@@ -59,6 +64,15 @@ class Portal:
             raise RuntimeError(
                 "a blocking nxcc_async client was called from its own event-loop thread (for "
                 "example from async code running on its portal); use the async client there"
+            )
+        if self._target is not None and served_by_this_thread(self._target):
+            raise RuntimeError(
+                f"this blocking client talks to {self._target}, which is served by the event "
+                "loop running in this thread (an Emulator started with 'await emu.start()' or "
+                "'async with Emulator(...)'); a blocking call would stop that loop and wait for "
+                "ever. Use the async client here (async with AsyncNXCC(...) / AsyncCEC(...)), "
+                "or run the emulator in its own thread: Emulator.start_in_thread(...) or "
+                "'with Emulator.in_thread(...)'"
             )
 
     def call(self, fn: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs) -> T:

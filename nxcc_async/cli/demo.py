@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import shlex
+import shutil
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -25,6 +29,13 @@ from nxcc_async.harvest.sinks import FORMATS
 #: The emulator's own made-up credentials (``nxcc emulator`` accepts the same by default).
 DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET, DEMO_TENANT = "ak", "sk", 144
 DEMO_START = 1_735_689_600  # 2025-01-01T00:00:00Z
+DESCRIPTION = """\
+Start the NXCC emulator in this process with made-up demo credentials, export --days of CDRs
+from 2025-01-01 into DIR/cdrs.<format> (replacing the demo's own previous file), read them back
+and print who answered most, how long they talked, the calls by direction, and the commands to
+try next. No account, no network.
+
+A quick run: nxcc demo --days 1 --progress off"""
 DIRECTIONS = {0: "inbound", 1: "outbound", 2: "aicc"}
 TOP = 10
 
@@ -35,7 +46,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         "demo",
         parents=[common],
         help="export a week of CDRs from an in-process emulator and summarise them",
-        description=__doc__,
+        description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--out", default="nxcc-demo", metavar="DIR", help="directory (./nxcc-demo)")
@@ -77,19 +88,39 @@ def summarise(calls: Iterable[readback.Call]) -> Summary:
     return Summary(rows, directions, total, answered_total)
 
 
+def nxcc_commands() -> tuple[str, str]:
+    """How to run this ``nxcc`` from this shell, and from another terminal.
+
+    ``nxcc`` when that name on ``PATH`` is this installation; otherwise (a venv not activated,
+    ``python -m nxcc_async``) the full path of its script, or ``python -m nxcc_async``. Another
+    terminal has not activated this venv: it gets the full path whenever this is a venv."""
+    script = Path(sys.executable).with_name("nxcc.exe" if os.name == "nt" else "nxcc")
+    full = (
+        shlex.quote(str(script))
+        if script.is_file()
+        else f"{shlex.quote(sys.executable)} -m nxcc_async"
+    )
+    found = shutil.which("nxcc")
+    here = "nxcc" if found and script.is_file() and Path(found).samefile(script) else full
+    in_venv = sys.prefix != sys.base_prefix
+    return here, full if in_venv else here
+
+
 def next_steps(out: Path, fmt: str, top_agent: str | None, end: int, seed: int) -> list[str]:
     """The commands a user could run next, against ``nxcc emulator`` on port 8080."""
     agent = top_agent or "NXAgent0001"
     day = times.iso(DEMO_START)[:10]
+    nxcc, elsewhere = nxcc_commands()
     return [
         "# in another terminal: the same emulator on a fixed port",
-        f"nxcc emulator --port 8080 --seed {seed}",
+        f"{elsewhere} emulator --port 8080 --seed {seed}",
+        "# then here:",
         f"export NXCC_BASE_URL=http://127.0.0.1:8080 NXCC_ACCESS_KEY={DEMO_ACCESS_KEY} "
         f"NXCC_ACCESS_SECRET={DEMO_ACCESS_SECRET} NXCC_TENANT_ID={DEMO_TENANT}",
-        "nxcc agents list --user agent00",
-        f"nxcc agents status {agent} --start {day} --end {times.iso(end)[:10]}",
-        "nxcc queues members NXQueue0001",
-        f"nxcc cdrs export --start {day} --end {times.iso(end)[:10]} --answered "
+        f"{nxcc} agents list --user agent00",
+        f"{nxcc} agents status {agent} --start {day} --end {times.iso(end)[:10]}",
+        f"{nxcc} queues members NXQueue0001",
+        f"{nxcc} cdrs export --start {day} --end {times.iso(end)[:10]} --answered "
         f"--out answered.csv --checkpoint answered.ckpt",
         f"# the demo's own output: {out} ({fmt})",
     ]

@@ -17,11 +17,13 @@ from __future__ import annotations
 from nxcc_async._core.errors import (
     APIError,
     ConnectError,
+    HarvestError,
     NXCCError,
     PermissionDeniedError,
     RequestTimeoutError,
     SignatureError,
     TimestampError,
+    TransientError,
     TransportError,
 )
 
@@ -30,6 +32,10 @@ OK, FAILURE, USAGE, INTERRUPTED = 0, 1, 2, 130
 
 class UsageError(Exception):
     """A command line that cannot run as given (exit 2); the message says how to fix it."""
+
+
+class NotFoundError(Exception):
+    """What the command was asked about does not exist (exit 1); the message says what."""
 
 
 _HINTS: tuple[tuple[type[APIError], str], ...] = (
@@ -50,8 +56,21 @@ def classify(exc: BaseException) -> tuple[int, str]:
     """The exit code and the one-line message for ``exc``."""
     if isinstance(exc, KeyboardInterrupt):
         return INTERRUPTED, "interrupted"
+    cause = exc.__cause__
+    if (
+        isinstance(exc, HarvestError)
+        and isinstance(cause, (APIError, ConnectError))
+        and not isinstance(cause, TransientError)
+    ):
+        # a wrong secret or a refused connection is not "a page kept failing": say what
+        # ``agents list`` says about the same cause
+        return classify(cause)
+    if isinstance(exc, ImportError):  # a missing optional dependency: the message says which
+        return USAGE, str(exc)
     if isinstance(exc, (UsageError, ValueError, TypeError, FileExistsError)):
         return USAGE, str(exc)
+    if isinstance(exc, NotFoundError):
+        return FAILURE, str(exc)
     if isinstance(exc, APIError):
         return FAILURE, f"API error {exc}{_api_hint(exc)}"
     if isinstance(exc, ConnectError):

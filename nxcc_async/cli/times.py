@@ -40,8 +40,11 @@ def parse_time(text: str, option: str, tz: dt.tzinfo | None = None) -> int:
     if _DATE.match(value):
         try:
             day = dt.datetime.strptime(value, "%Y-%m-%d")
-        except ValueError as exc:
-            raise ValueError(f"{option} {text!r}: {exc}") from None
+        except ValueError:
+            raise ValueError(
+                f"{option} {text!r} is not a calendar date; use YYYY-MM-DD with a month of "
+                "01..12 and a day that month has (2025-02-28)"
+            ) from None
         return int(day.replace(tzinfo=tz or dt.timezone.utc).timestamp())
     iso = value[:-1] + "+00:00" if value[-1:] in ("Z", "z") else value
     try:

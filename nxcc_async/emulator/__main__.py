@@ -17,10 +17,22 @@ from nxcc_async.emulator.server import DEFAULT_CEC_ACCESS_KEY, DEFAULT_CEC_SECRE
 
 
 def _latency(text: str) -> Latency:
-    if "," in text:
-        low, high = text.split(",", 1)
-        return (float(low), float(high))
-    return float(text)
+    """``--latency``: seconds, or ``MIN,MAX`` seconds."""
+    try:
+        if "," in text:
+            low, high = text.split(",", 1)
+            pair = (float(low), float(high))
+            if not 0 <= pair[0] <= pair[1]:
+                raise ValueError
+            return pair
+        value = float(text)
+        if value < 0:
+            raise ValueError
+        return value
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a delay; give seconds (0.05) or MIN,MAX (0.01,0.2)"
+        ) from None
 
 
 def build_parser(
@@ -28,14 +40,22 @@ def build_parser(
 ) -> argparse.ArgumentParser:
     """The command-line parser (also the parent of ``nxcc emulator``)."""
     p = argparse.ArgumentParser(prog=prog, description=__doc__, add_help=add_help)
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8080, help="0 picks a free port")
-    p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--access-key", default="ak")
-    p.add_argument("--access-secret", default="sk")
-    p.add_argument("--tenant-id", type=int, default=144)
-    p.add_argument("--cec-access-key", default=DEFAULT_CEC_ACCESS_KEY)
-    p.add_argument("--cec-secret-key", default=DEFAULT_CEC_SECRET_KEY)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (8080); 0 picks a free port")
+    p.add_argument("--seed", type=int, default=7, help="seed of the generated data (7)")
+    p.add_argument("--access-key", default="ak", help="NXCC access key accepted (ak)")
+    p.add_argument("--access-secret", default="sk", help="NXCC access secret accepted (sk)")
+    p.add_argument("--tenant-id", type=int, default=144, help="NXCC tenant (team) id (144)")
+    p.add_argument(
+        "--cec-access-key",
+        default=DEFAULT_CEC_ACCESS_KEY,
+        help=f"CEC access key accepted ({DEFAULT_CEC_ACCESS_KEY})",
+    )
+    p.add_argument(
+        "--cec-secret-key",
+        default=DEFAULT_CEC_SECRET_KEY,
+        help=f"CEC secret key accepted ({DEFAULT_CEC_SECRET_KEY})",
+    )
     p.add_argument(
         "--cec-live",
         type=float,
@@ -43,15 +63,42 @@ def build_parser(
         metavar="SECONDS",
         help="CEC agents change state every SECONDS (default: static data)",
     )
-    p.add_argument("--cdrs-per-day", type=int, default=1000)
+    p.add_argument(
+        "--cdrs-per-day", type=int, default=1000, metavar="N", help="CDRs per day (1000)"
+    )
     p.add_argument(
         "--profile", choices=sorted(PROFILES), default="office", help="daily density of the CDRs"
     )
-    p.add_argument("--agents", type=int, default=240)
-    p.add_argument("--latency", type=_latency, default=0.0, help="seconds, or MIN,MAX")
-    p.add_argument("--rate-limit", type=int, default=None, help="requests per second (429 above)")
-    for kind in ("code88", "code99", "http5xx", "drop", "slow"):
-        p.add_argument(f"--fault-{kind}", type=float, default=0.0, help="share of valid requests")
+    p.add_argument("--agents", type=int, default=240, metavar="N", help="NXCC agents (240)")
+    p.add_argument(
+        "--latency",
+        type=_latency,
+        default=0.0,
+        metavar="S|MIN,MAX",
+        help="delay of every reply in seconds, or a uniform MIN,MAX range (0)",
+    )
+    p.add_argument(
+        "--rate-limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="requests per second; HTTP 429 above (default: none)",
+    )
+    what = {
+        "code88": "code 88 (server busy)",
+        "code99": "code 99 (system error)",
+        "http5xx": "HTTP 5xx",
+        "drop": "a dropped connection",
+        "slow": "the normal reply 5 s late",
+    }
+    for kind, reply in what.items():
+        p.add_argument(
+            f"--fault-{kind}",
+            type=float,
+            default=0.0,
+            metavar="SHARE",
+            help=f"share of valid requests answered with {reply} (0..1, default 0)",
+        )
     return p
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import email.utils
@@ -12,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from nxcc_async._core import servers
 from nxcc_async._core.portal import Portal
 from nxcc_async.emulator.cec import DEFAULT_MAX_SKEW, CECService
 from nxcc_async.emulator.config import Faults, Latency, RateLimit
@@ -31,10 +33,12 @@ class Emulator:
     """A local server of the NXCC OpenAPI and the CEC monitoring API.
 
     ``async with Emulator(...) as emu`` serves on ``emu.base_url`` until the block ends;
-    ``with Emulator.in_thread(...) as emu`` does the same from blocking code. The knobs
-    ``latency``, ``rate_limit`` and ``faults`` can be replaced while it runs; ``stats`` counts
-    requests; ``data`` is the ground truth (agents, groups, CDRs). ``live=LiveMode(...)``
-    serves CDRs that appear only once their call ended (see ``nxcc_async.emulator.live``).
+    ``with Emulator.in_thread(...) as emu`` does the same from blocking code, and
+    ``emu = Emulator.start_in_thread(...)`` ... ``emu.stop()`` without a block (notebooks).
+    The knobs ``latency``, ``rate_limit`` and ``faults`` can be replaced while it runs;
+    ``stats`` counts requests; ``data`` is the ground truth (agents, groups, CDRs).
+    ``live=LiveMode(...)`` serves CDRs that appear only once their call ended (see
+    ``nxcc_async.emulator.live``).
 
     ``clock_skew``: seconds added to the emulator's clock (also a knob): both vendors check
     timestamps against the skewed clock and every reply's ``Date`` header shows it.
@@ -115,6 +119,8 @@ class Emulator:
             config=webhook,
         )
         self._runner: web.AppRunner | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: Portal | None = None
 
     def __repr__(self) -> str:
         where = self.base_url if self._runner else "not started"
@@ -221,11 +227,16 @@ class Emulator:
         self.port = runner.addresses[0][1]
         self._runner = runner
         await self.pusher.start()
+        self._loop = asyncio.get_running_loop()
+        servers.register(self._loop, self.host, self.port)  # blocking clients check it
 
     async def aclose(self) -> None:
         """Stop serving and close every connection."""
         runner, self._runner = self._runner, None
         await self.pusher.aclose()
+        if self._loop is not None:
+            servers.unregister(self._loop, self.host, self.port)
+            self._loop = None
         if runner is not None:
             await runner.cleanup()
 
@@ -248,12 +259,36 @@ class Emulator:
 
         Takes the constructor's arguments. Knobs may be changed from the calling thread.
         """
+        emulator = cls.start_in_thread(**kwargs)
+        try:
+            yield emulator
+        finally:
+            emulator.stop()
+
+    @classmethod
+    def start_in_thread(cls, **kwargs: Any) -> Emulator:
+        """Start an emulator on its own event loop in a daemon thread and return it, serving;
+        :meth:`stop` ends it. The form for a notebook, where a ``with`` block cannot span
+        cells. Takes the constructor's arguments."""
         emulator = cls(**kwargs)
         # the blocking clients' portal: handlers still sleeping (latency, slow faults) are
         # cancelled when it stops, Ctrl-C while starting cancels the start
         portal = Portal(name="nxcc-emulator")
         try:
             portal.call(emulator.start)
-            yield emulator
-        finally:
+        except BaseException:
             portal.close(emulator.aclose)
+            raise
+        emulator._thread = portal
+        return emulator
+
+    def stop(self) -> None:
+        """Stop an emulator started by :meth:`start_in_thread` (safe to call twice); one
+        started with ``await emu.start()`` is stopped with ``await emu.aclose()``."""
+        portal, self._thread = self._thread, None
+        if portal is not None:
+            portal.close(self.aclose)
+        elif self._runner is not None:
+            raise RuntimeError(
+                "this emulator runs on your event loop, not in a thread: await emu.aclose()"
+            )

@@ -129,25 +129,45 @@ class CheckpointFile:
     def lock(self) -> Iterator[None]:
         """Hold ``<path>.lock`` for one run: a second run on the same checkpoint is refused
         with :class:`CheckpointInUse` instead of interleaving with the first. (POSIX
-        ``flock``; elsewhere no lock is taken.) The empty lock file is left in place: deleting
-        it would let a third run slip in between."""
+        ``flock``; elsewhere no lock is taken.)
+
+        The lock file is removed when the run ends, while still locked. A run that opened the
+        old file meanwhile finds, once it holds the lock, that the path no longer names that
+        file, and starts over on the current one: two runs never hold "the" lock at once."""
         if fcntl is None:  # pragma: no cover - Windows
             yield
             return
         lock_path = self.path.with_name(self.path.name + ".lock")
-        with open(lock_path, "a+b") as handle:
+        while True:
+            handle = open(lock_path, "a+b")  # noqa: SIM115 - closed below on every path
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
+                handle.close()
                 raise CheckpointInUse(
                     f"checkpoint {str(self.path)!r} is in use by another run; wait for it to "
                     "finish or stop it before resuming"
                 ) from None
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            if _same_file(handle.fileno(), lock_path):
+                break
+            handle.close()  # removed by the run that held it: lock the current file instead
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                lock_path.unlink()
+            handle.close()  # closing releases the flock
 
     def delete(self) -> None:
         """Remove the checkpoint (after a completed run)."""
         self.path.unlink(missing_ok=True)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether ``path`` still names the open file ``fd``."""
+    try:
+        on_disk = path.stat()
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino)

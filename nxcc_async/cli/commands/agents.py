@@ -8,6 +8,7 @@ from typing import Any
 
 from nxcc_async.cli import output, times
 from nxcc_async.cli.commands.cdrs import add_time_options
+from nxcc_async.cli.errors import NotFoundError
 from nxcc_async.cli.settings import add_connection_options, make_client
 from nxcc_async.nxcc.records import Agent, AgentStatus
 
@@ -73,8 +74,11 @@ async def run_status(args: argparse.Namespace) -> int:
     async with make_client(args) as client:
         rows: list[AgentStatus] = await client.agents.status(args.user, start, end)
     if not rows:
-        print(f"no status for agent {args.user!r} between {times.iso(start)} and {times.iso(end)}")
-        return 0
+        raise NotFoundError(
+            f"no status for agent {args.user!r} between {times.iso(start)} and "
+            f"{times.iso(end)}: no such agent, or no activity then (nxcc agents list --user "
+            "NAME lists the agents)"
+        )
     if args.format != "table":
         output.emit(rows, STATUS_COLUMNS, args.format)
         return 0

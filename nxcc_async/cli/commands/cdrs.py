@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import sys
 import time
 from pathlib import Path
 from typing import Any, cast
 
+import orjson
+
+from nxcc_async._core.converter import converter
 from nxcc_async.cli import progress, times
 from nxcc_async.cli.errors import UsageError, one_line
 from nxcc_async.cli.settings import add_connection_options, make_client
@@ -20,6 +24,7 @@ from nxcc_async.harvest.export import ExportResult
 from nxcc_async.harvest.sinks import FORMATS, format_for
 from nxcc_async.harvest.sync import RoundReport
 from nxcc_async.nxcc.cdr_filters import FILTERS, CdrFilters
+from nxcc_async.nxcc.records import CallRecord
 
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -34,7 +39,9 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     add_time_options(p)
     add_filter_options(p)
-    p.add_argument("--out", required=True, metavar="FILE", help="output file")
+    p.add_argument(
+        "--out", required=True, metavar="FILE", help="output file; - writes JSON Lines to stdout"
+    )
     p.add_argument("--format", choices=FORMATS, help="default: from the --out extension")
     p.add_argument("--checkpoint", metavar="FILE", help="resume file (a rerun continues)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing output")
@@ -109,6 +116,8 @@ async def run_export(args: argparse.Namespace) -> int:
     """Run ``nxcc cdrs export``."""
     start, end = times.parse_range(args.start, args.end, args.tz)
     filters = filters_of(args)
+    if args.out == "-":
+        return await export_to_stdout(args, start, end, filters)
     if args.format is None:
         try:
             format_for(args.out)
@@ -145,6 +154,36 @@ async def run_export(args: argparse.Namespace) -> int:
         )
     else:
         print(summary(result, time.monotonic() - began))
+    return 0
+
+
+async def export_to_stdout(
+    args: argparse.Namespace, start: int, end: int, filters: CdrFilters
+) -> int:
+    """``--out -``: JSON Lines on stdout (progress and the summary on stderr); not resumable."""
+    if args.checkpoint is not None:
+        raise UsageError(
+            "--checkpoint needs a file to resume into; stdout (--out -) cannot be resumed: "
+            "give --out a file path, or drop --checkpoint"
+        )
+    if args.format not in (None, "jsonl"):
+        raise UsageError(f"--out - writes JSON Lines; --format {args.format} needs a file path")
+    dump = converter.get_unstructure_hook(CallRecord)
+    stdout = sys.stdout.buffer
+    rows = 0
+    began = time.monotonic()
+    async with make_client(args) as client:
+        with progress.reporter(args.progress) as on_progress:
+            async with contextlib.aclosing(
+                client.cdrs.harvest(start, end, on_progress=on_progress, **filters)
+            ) as records:
+                async for record in records:
+                    stdout.write(orjson.dumps(dump(record), option=orjson.OPT_APPEND_NEWLINE))
+                    rows += 1
+    stdout.flush()
+    elapsed = time.monotonic() - began
+    rate = rows / elapsed if elapsed > 0 else 0.0
+    print(f"wrote {rows:,} rows in {elapsed:.1f} s, {rate:,.0f} rows/s -> stdout", file=sys.stderr)
     return 0
 
 

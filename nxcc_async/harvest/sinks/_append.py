@@ -26,7 +26,7 @@ class AppendFileSink(Sink):
         self._file: BinaryIO
         self._new = resume is None or not path.exists()
         if resume is None:
-            if not overwrite and path.exists() and path.stat().st_size > 0:
+            if not overwrite and path.exists() and not self._empty(path):
                 refuse_existing(path)
             self._file = open(path, "wb")  # noqa: SIM115 - owned by the sink, closed in close()
             self._file.write(self._header())
@@ -46,6 +46,16 @@ class AppendFileSink(Sink):
             self._file.close()
             raise
         self.rows = resume["rows"]
+
+    def _empty(self, path: Path) -> bool:
+        """Empty, or only this format's header: what a run killed between its first write and
+        its first checkpoint leaves (replacing it loses no row)."""
+        header = self._header()
+        size = path.stat().st_size
+        if size > len(header):
+            return False
+        with open(path, "rb") as f:
+            return f.read() in (b"", header)
 
     def _truncate(self, offset: int) -> None:
         f = self._file
