@@ -23,6 +23,7 @@ from nxcc_async.harvest.db import StateMismatch
 from nxcc_async.harvest.db.sqlite import SqliteStore
 from nxcc_async.harvest.sinks import _columns
 from nxcc_async.nxcc.records import CallRecord
+from tests.cdr_tables import sqlite_rows
 
 NOW = time.time()
 #: calls of a minute that ended long ago: every CDR visible and final
@@ -124,9 +125,7 @@ async def test_postgres_backfill_native_types_and_updates(
     # moment of each first round), and end with the final values
     assert second.updated > 0
     assert sqlite_second.updated > 0
-    names = ", ".join(c.attr for c in _columns.COLUMNS)
-    with sqlite3.connect(tmp_path / "c.db") as lite:
-        rows = {r[0]: list(r) for r in lite.execute(f"SELECT {names} FROM cdrs ORDER BY call_id")}
+    rows = sqlite_rows(tmp_path / "c.db")
     assert rows == {c.call_id: _columns.row(load(CallRecord, c.cdr)) for c in truth}
     with psycopg.connect(postgres_url) as db:
         types = dict(

@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
-import orjson
 import pytest
 
 from nxcc_async._core.converter import load
 from nxcc_async.emulator import Emulator, Faults, LiveMode, RateLimit
-from nxcc_async.harvest.db.postgres import pg_row
 from nxcc_async.harvest.sinks import _columns
 from nxcc_async.nxcc.records import CallRecord
+from tests.cdr_tables import pg_expected, pg_rows, sqlite_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 INTERVAL = 2.0
@@ -58,38 +55,6 @@ def _dlt_cmd(base_url: str, tmp: Path, since: int, *, follow: bool) -> list[str]
 def _start(cmd: list[str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=_env(), cwd=ROOT)
-
-
-def _sqlite_rows(path: Path) -> dict[str, list[Any]]:
-    if not path.exists():
-        return {}
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
-    try:
-        names = [c.attr for c in _columns.COLUMNS]
-        try:
-            rows = db.execute(f"SELECT {', '.join(names)} FROM cdrs").fetchall()
-        except sqlite3.OperationalError:  # the table is not created yet
-            return {}
-        return {row[0]: list(row) for row in rows}
-    finally:
-        db.close()
-
-
-def _pg_rows(url: str) -> dict[str, list[Any]]:
-    names = [c.attr for c in _columns.COLUMNS]
-    with psycopg.connect(url) as db:
-        try:
-            rows = db.execute(f"SELECT {', '.join(names)} FROM cdrs").fetchall()
-        except psycopg.errors.UndefinedTable:
-            return {}
-    return {row[0]: list(row) for row in rows}
-
-
-def _pg_expected(record: CallRecord) -> list[Any]:
-    values = pg_row(record, None)[:-1]  # type: ignore[arg-type]
-    extra = _columns.COLUMNS.index(next(c for c in _columns.COLUMNS if c.attr == "extra"))
-    values[extra] = None if values[extra] is None else orjson.loads(values[extra])
-    return values
 
 
 @pytest.mark.slow
@@ -145,7 +110,7 @@ def test_follow_killed_twice_then_catch_up_holds_exactly_the_ended_calls(
                 seen_at = time.time()
                 bound = seen_at - (INTERVAL + 5)
                 due = {c.call_id for c in calls if max(c.visible_at, started) <= bound}
-                have = {"sqlite": _sqlite_rows(sqlite_path), "postgres": _pg_rows(postgres_url)}
+                have = {"sqlite": sqlite_rows(sqlite_path), "postgres": pg_rows(postgres_url)}
                 for name, rows in have.items():
                     for call_id in due - rows.keys():
                         late[name].setdefault(call_id, round(seen_at - t0, 1))
@@ -181,12 +146,12 @@ def test_follow_killed_twice_then_catch_up_holds_exactly_the_ended_calls(
 
     records = {c.call_id: load(CallRecord, c.cdr) for c in truth}
     assert len(records) > 80
-    sqlite_rows = _sqlite_rows(sqlite_path)
-    assert sqlite_rows.keys() == records.keys()
-    assert all(sqlite_rows[k] == _columns.row(r) for k, r in records.items())
-    pg_rows = _pg_rows(postgres_url)
-    assert pg_rows.keys() == records.keys()
-    assert all(pg_rows[k] == _pg_expected(r) for k, r in records.items())
+    lite = sqlite_rows(sqlite_path)
+    assert lite.keys() == records.keys()
+    assert all(lite[k] == _columns.row(r) for k, r in records.items())
+    pg = pg_rows(postgres_url)
+    assert pg.keys() == records.keys()
+    assert all(pg[k] == pg_expected(r) for k, r in records.items())
     with psycopg.connect(postgres_url) as db:
         assert db.execute("SELECT count(*), count(DISTINCT call_id) FROM cdrs").fetchone() == (
             len(records),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -23,10 +22,10 @@ import pytest
 
 from nxcc_async._core.converter import load
 from nxcc_async.emulator import Emulator, LiveMode, WebhookPush
-from nxcc_async.harvest.db.postgres import pg_row
 from nxcc_async.harvest.sinks import _columns
 from nxcc_async.nxcc.records import CallRecord
 from nxcc_async.nxcc.signing import signed_headers
+from tests.cdr_tables import pg_expected, pg_rows, sqlite_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = 86_400
@@ -92,40 +91,6 @@ def _probes(mode: str, cdr: dict[str, Any]) -> dict[str, tuple[bytes, dict[str, 
     return out
 
 
-def _sqlite_rows(path: Path) -> dict[str, list[Any]]:
-    if not path.exists():
-        return {}
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
-    try:
-        names = [c.attr for c in _columns.COLUMNS]
-        try:
-            rows = db.execute(f"SELECT {', '.join(names)} FROM cdrs").fetchall()
-        except sqlite3.OperationalError:
-            return {}
-        return {row[0]: list(row) for row in rows}
-    finally:
-        db.close()
-
-
-def _pg_rows(url: str) -> dict[str, list[Any]]:
-    import psycopg
-
-    names = [c.attr for c in _columns.COLUMNS]
-    with psycopg.connect(url) as db:
-        try:
-            rows = db.execute(f"SELECT {', '.join(names)} FROM cdrs").fetchall()
-        except psycopg.errors.UndefinedTable:
-            return {}
-    return {row[0]: list(row) for row in rows}
-
-
-def _pg_expected(record: CallRecord) -> list[Any]:
-    values = pg_row(record, None)[:-1]  # type: ignore[arg-type]
-    extra = [c.attr for c in _columns.COLUMNS].index("extra")
-    values[extra] = None if values[extra] is None else orjson.loads(values[extra])
-    return values
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("mode", "db"), [("md5", "sqlite"), ("sha256", "postgres"), ("token", "sqlite")]
@@ -141,11 +106,11 @@ def test_a_day_of_pushes_with_drops_and_duplicates_ends_exactly_once(
     )
     if db == "postgres":
         to = request.getfixturevalue("postgres_url")
-        rows_of = lambda: _pg_rows(to)  # noqa: E731
+        rows_of = lambda: pg_rows(to)  # noqa: E731
     else:
         path = tmp_path / "cdrs.db"
         to = f"sqlite:///{path}"
-        rows_of = lambda: _sqlite_rows(path)  # noqa: E731
+        rows_of = lambda: sqlite_rows(path)  # noqa: E731
     with Emulator.in_thread(live=live, seed=11) as emu:
         truth = {c.call_id: load(CallRecord, c.cdr) for c in emu.data.live_calls()}
         cmd = [sys.executable, "-m", "nxcc_async", "webhook", "serve", "--to", to, "--port", "0"]
@@ -194,7 +159,7 @@ def test_a_day_of_pushes_with_drops_and_duplicates_ends_exactly_once(
     stderr = log.read_text()
     rows = rows_of()
     assert rows.keys() == truth.keys(), stderr[-2000:]
-    expected = _pg_expected if db == "postgres" else _columns.row
+    expected = pg_expected if db == "postgres" else _columns.row
     assert all(rows[k] == expected(r) for k, r in truth.items())
     assert not any(k.startswith("FORGED") for k in rows)
     # the faults happened: ~10% of a day's ~720 calls dropped, ~10% pushed twice
