@@ -18,18 +18,9 @@ import orjson
 
 from nxcc_async.harvest.db.base import STATE_TABLE, SyncState, SyncStore, last_by_id
 from nxcc_async.harvest.sinks import _columns
+from nxcc_async.harvest.sinks.sqlite import DDL, NAMES
 from nxcc_async.nxcc.records import CallRecord
 
-_SQL_TYPES = {
-    "str": "TEXT",
-    "int": "INTEGER",
-    "float": "REAL",
-    "bool": "INTEGER",
-    "time": "INTEGER",
-    "decimal": "TEXT",
-    "json": "TEXT",
-}
-_NAMES = [c.attr for c in _columns.COLUMNS]
 _CHUNK = 500  # ids per "IN (...)" lookup (SQLite's variable limit is 999 on old builds)
 
 
@@ -54,18 +45,16 @@ class SqliteStore(SyncStore):
         self.path = sqlite_path(url)
         self._db: sqlite3.Connection | None = None
         t = self.table
-        columns = [f"{c.attr} {_SQL_TYPES[c.kind]}" for c in _columns.COLUMNS]
-        columns[_NAMES.index("call_id")] += " PRIMARY KEY NOT NULL"
         self._ddl = [
-            f"CREATE TABLE IF NOT EXISTS {t} ({', '.join(columns)}, synced_at INTEGER NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {t} ({', '.join(DDL)}, synced_at INTEGER NOT NULL)",
             f"CREATE INDEX IF NOT EXISTS {t}_start_time ON {t} (start_time)",
             f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (table_name TEXT PRIMARY KEY NOT NULL, "
             "fingerprint TEXT NOT NULL, arguments TEXT NOT NULL, watermark INTEGER NOT NULL, "
             "settled INTEGER NOT NULL, state TEXT NOT NULL, updated_at INTEGER NOT NULL)",
         ]
-        self._columns = dict(zip(_NAMES, columns, strict=True))
-        names = [*_NAMES, "synced_at"]
-        changed = " OR ".join(f"{n} IS NOT excluded.{n}" for n in _NAMES if n != "call_id")
+        self._columns = dict(zip(NAMES, DDL, strict=True))
+        names = [*NAMES, "synced_at"]
+        changed = " OR ".join(f"{n} IS NOT excluded.{n}" for n in NAMES if n != "call_id")
         self._upsert = (
             f"INSERT INTO {t} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
             f"ON CONFLICT(call_id) DO UPDATE SET "

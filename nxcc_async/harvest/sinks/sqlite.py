@@ -29,7 +29,8 @@ from nxcc_async.nxcc.records import CallRecord
 
 TABLE = "cdrs"
 BATCH = 5_000
-_SQL_TYPES = {
+#: SQLite type of each column kind (shared with the sync's store, harvest/db/sqlite.py)
+SQL_TYPES = {
     "str": "TEXT",
     "int": "INTEGER",
     "float": "REAL",
@@ -38,13 +39,14 @@ _SQL_TYPES = {
     "decimal": "TEXT",
     "json": "TEXT",
 }
-_NAMES = [c.attr for c in _columns.COLUMNS]
-_DDL = [f"{c.attr} {_SQL_TYPES[c.kind]}" for c in _columns.COLUMNS]
-_DDL[_NAMES.index("call_id")] += " PRIMARY KEY NOT NULL"
+#: The columns of a CDR table and their definitions, ``call_id`` the primary key
+NAMES = [c.attr for c in _columns.COLUMNS]
+DDL = [f"{c.attr} {SQL_TYPES[c.kind]}" for c in _columns.COLUMNS]
+DDL[NAMES.index("call_id")] += " PRIMARY KEY NOT NULL"
 _UPSERT = (
-    f"INSERT INTO {TABLE} ({', '.join(_NAMES)}) VALUES ({', '.join('?' * len(_NAMES))}) "
+    f"INSERT INTO {TABLE} ({', '.join(NAMES)}) VALUES ({', '.join('?' * len(NAMES))}) "
     f"ON CONFLICT(call_id) DO UPDATE SET "
-    + ", ".join(f"{n} = excluded.{n}" for n in _NAMES if n != "call_id")
+    + ", ".join(f"{n} = excluded.{n}" for n in NAMES if n != "call_id")
 )
 _MAGIC = b"SQLite format 3\x00"
 
@@ -87,10 +89,10 @@ class SqliteSink(Sink):
             if not overwrite and db.execute(f"SELECT 1 FROM {TABLE} LIMIT 1").fetchone():
                 refuse_existing(self.path, f"table {TABLE!r} in")
             db.execute(f"DROP TABLE {TABLE}")
-        db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} ({', '.join(_DDL)})")
+        db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} ({', '.join(DDL)})")
         db.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_start_time ON {TABLE} (start_time)")
         have = {row[1] for row in db.execute(f"PRAGMA table_info({TABLE})")}
-        for name, ddl in zip(_NAMES, _DDL, strict=True):
+        for name, ddl in zip(NAMES, DDL, strict=True):
             if name not in have:  # a newer library version added a field
                 db.execute(f"ALTER TABLE {TABLE} ADD COLUMN {ddl}")
         if resume is not None:
