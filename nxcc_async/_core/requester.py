@@ -27,7 +27,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import stamina
 
@@ -88,8 +88,34 @@ class Requester:
         idempotent: bool,
         endpoint: str,
     ) -> T:
-        """Run one call to completion or to its final error."""
+        """Run one call to completion or to its final error.
+
+        The first attempt is a plain await; stamina's machinery is built only after it failed
+        with an error the plan retries.
+        """
         plan = self.policy.start(self.throttle, idempotent=idempotent, active=stamina.is_active())
+        token = IN_CALL.set(True)
+        try:
+            try:
+                return await self._attempt(1, plan, prepare, decode, endpoint)
+            except Exception as exc:
+                if plan.verdict(exc) is False:  # no retry (a 0.0 wait is one: ``is``, not ``not``)
+                    _raise_final(plan, exc)
+                first = exc
+            return await self._retry(first, plan, prepare, decode, endpoint)
+        finally:
+            IN_CALL.reset(token)
+
+    async def _retry(
+        self,
+        first: Exception,
+        plan: CallRetry,
+        prepare: Callable[[float], Request],
+        decode: Callable[[Response], T],
+        endpoint: str,
+    ) -> T:
+        """The attempts after a first one that failed with ``first``: stamina's loop, whose
+        attempt 1 replays ``first`` so that stamina waits, counts and reports it as before."""
         retrying = stamina.retry_context(
             on=plan.verdict,
             attempts=plan.max_attempts,
@@ -98,18 +124,14 @@ class Requester:
             wait_max=0.0,
             wait_jitter=0.0,
         )
-        token = IN_CALL.set(True)
         try:
             async for attempt in retrying:
                 with attempt:
+                    if attempt.num == 1:
+                        raise first
                     return await self._attempt(attempt.num, plan, prepare, decode, endpoint)
         except Exception as exc:
-            final = plan.final
-            if final is not None and final is not exc:
-                raise final from exc
-            raise
-        finally:
-            IN_CALL.reset(token)
+            _raise_final(plan, exc)
         raise AssertionError("unreachable: stamina raises or returns")  # pragma: no cover
 
     async def _attempt(
@@ -195,6 +217,14 @@ class Requester:
                     "the on_attempt hook raised; calls go on (logged once per client)",
                     exc_info=True,
                 )
+
+
+def _raise_final(plan: CallRetry, exc: Exception) -> NoReturn:
+    """Raise the call's final error: ``exc``, or the plan's own (chained to ``exc``)."""
+    final = plan.final
+    if final is not None and final is not exc:
+        raise final from exc
+    raise exc
 
 
 def _event(
