@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn, TypeVar
 
 import stamina
@@ -46,6 +47,20 @@ T = TypeVar("T")
 SUSPECT_SKEW = 30.0
 
 __all__ = ["AttemptEvent", "Requester"]
+
+
+if sys.version_info >= (3, 11):
+
+    async def _within(awaitable: Awaitable[T], seconds: float) -> T:
+        """``awaitable``, cut after ``seconds`` (``TimeoutError``), in the calling task."""
+        async with asyncio.timeout(seconds):
+            return await awaitable
+
+else:  # pragma: no cover - Python 3.10
+
+    async def _within(awaitable: Awaitable[T], seconds: float) -> T:
+        """``awaitable``, cut after ``seconds`` (``TimeoutError``), in a task of its own."""
+        return await asyncio.wait_for(awaitable, seconds)
 
 
 class Requester:
@@ -172,26 +187,31 @@ class Requester:
         timing: list[float],
         first_contact: asyncio.Event | None,
     ) -> Response:
-        async def attempt() -> Response:
-            if first_contact is not None:
-                await first_contact.wait()
-            async with self.throttle.slot():
-                request = prepare(self.server_clock.offset)
-                timing[0] = time.monotonic()
-                response = await self.transport.send(request)
-            timing[1] = time.monotonic()
-            self.server_clock.observe(response.headers)
-            return response
-
         remaining = plan.remaining()
         if remaining is None:
-            return await attempt()
+            return await self._exchange(prepare, timing, first_contact)
         if remaining <= 0:
             raise plan.out_of_time()
         try:
-            return await asyncio.wait_for(attempt(), remaining)
+            return await _within(self._exchange(prepare, timing, first_contact), remaining)
         except asyncio.TimeoutError:
             raise plan.out_of_time() from None
+
+    async def _exchange(
+        self,
+        prepare: Callable[[float], Request],
+        timing: list[float],
+        first_contact: asyncio.Event | None,
+    ) -> Response:
+        if first_contact is not None:
+            await first_contact.wait()
+        async with self.throttle.slot():
+            request = prepare(self.server_clock.offset)
+            timing[0] = time.monotonic()
+            response = await self.transport.send(request)
+        timing[1] = time.monotonic()
+        self.server_clock.observe(response.headers)
+        return response
 
     def _stale_clock(self, exc: Exception) -> bool:
         if isinstance(exc, TimestampError):
