@@ -171,13 +171,15 @@ class Requester:
             if stale:
                 self.server_clock.correct(endpoint)
             wait = plan.decide(exc, stale_clock=stale)
-            self._emit(_event(endpoint, num, response, timing, wait, exc=exc))
+            if self._observed():
+                self._emit(_event(endpoint, num, response, timing, wait, exc=exc))
             raise
         finally:
             if gate is not None:  # the outcome, skew correction included, is known
                 self._contacted = True
                 gate.set()
-        self._emit(_event(endpoint, num, response, timing, None, result=result))
+        if self._observed():
+            self._emit(_event(endpoint, num, response, timing, None, result=result))
         return result
 
     async def _send(
@@ -221,6 +223,10 @@ class Requester:
             and exc.status == 401
             and self.server_clock.disagrees(SUSPECT_SKEW)
         )
+
+    def _observed(self) -> bool:
+        """Whether anyone takes attempt events (a hook, or DEBUG logging): else none is built."""
+        return self.on_attempt is not None or log.isEnabledFor(logging.DEBUG)
 
     def _emit(self, event: AttemptEvent) -> None:
         if log.isEnabledFor(logging.DEBUG):
