@@ -207,10 +207,14 @@ class Requester:
     ) -> Response:
         if first_contact is not None:
             await first_contact.wait()
-        async with self.throttle.slot():
+        throttle = self.throttle
+        await throttle.acquire()
+        try:
             request = prepare(self.server_clock.offset)
             timing[0] = time.monotonic()
             response = await self.transport.send(request)
+        finally:
+            throttle.release()
         timing[1] = time.monotonic()
         self.server_clock.observe(response.headers)
         return response
