@@ -17,8 +17,9 @@ a stale timestamp.
   request in flight; the price is one round trip, once per client, for a concurrent start.
 - Observability: one :class:`AttemptEvent` per attempt, logged on ``nxcc_async`` at DEBUG and
   passed to ``on_attempt``; a hook that raises is logged at WARNING once and ignored.
-- stamina runs the loop (so ``stamina.set_active`` / ``set_testing`` apply); every wait is
-  decided here and handed to it.
+- stamina runs the retries (so ``stamina.set_active`` / ``set_testing`` apply); every wait is
+  decided here and handed to it. A first attempt that succeeds never builds stamina's machinery:
+  it is entered after a retryable failure, which its attempt 1 replays.
 """
 
 from __future__ import annotations
@@ -207,14 +208,10 @@ class Requester:
     ) -> Response:
         if first_contact is not None:
             await first_contact.wait()
-        throttle = self.throttle
-        await throttle.acquire()
-        try:
+        async with self.throttle.slot():
             request = prepare(self.server_clock.offset)
             timing[0] = time.monotonic()
             response = await self.transport.send(request)
-        finally:
-            throttle.release()
         timing[1] = time.monotonic()
         self.server_clock.observe(response.headers)
         return response

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import cast
 
 
@@ -70,8 +68,13 @@ class Throttle:
             now = time.monotonic()
         self._last_start = now
 
-    async def acquire(self) -> None:
-        """Take one request slot: concurrency first, then the pause gate and a rate token."""
+    def slot(self) -> Throttle:
+        """Hold one request slot (``async with throttle.slot():``): concurrency first, then the
+        pause gate and a rate token. The throttle is its own context manager: no object per
+        request."""
+        return self
+
+    async def __aenter__(self) -> None:
         semaphore = self._semaphore
         if semaphore is None:
             semaphore = self._semaphore = asyncio.Semaphore(self.max_concurrency)
@@ -87,16 +90,6 @@ class Throttle:
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
 
-    def release(self) -> None:
-        """Give back the slot taken by :meth:`acquire`."""
+    async def __aexit__(self, *exc_info: object) -> None:
         self.in_flight -= 1
         cast(asyncio.Semaphore, self._semaphore).release()
-
-    @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold one request slot (:meth:`acquire`, then :meth:`release`)."""
-        await self.acquire()
-        try:
-            yield
-        finally:
-            self.release()
