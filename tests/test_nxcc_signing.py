@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from nxcc_async.nxcc.signing import check_algorithm, sign, signed_headers, string_to_sign
+from nxcc_async.nxcc.signing import (
+    Algorithm,
+    Signer,
+    check_algorithm,
+    sign,
+    signed_headers,
+    string_to_sign,
+)
 
 AK, SK, TS = "fme2na3kdi3ki", "abciiiko2k3", "1655710885431"
 
@@ -60,3 +67,14 @@ def test_headers_carry_algorithm_only_for_sha256() -> None:
 def test_unknown_algorithm_is_refused() -> None:
     with pytest.raises(ValueError, match="md5"):
         check_algorithm("sha1")
+
+
+@pytest.mark.parametrize("algorithm", ["md5", "sha256"])
+@pytest.mark.parametrize("body", [b"", CC_BODY])
+def test_the_signer_gives_the_same_headers_as_signed_headers(
+    algorithm: Algorithm, body: bytes
+) -> None:
+    expected = signed_headers(
+        access_key=AK, access_secret=SK, ts_ms=int(TS), body=body, algorithm=algorithm
+    )
+    assert Signer(AK, algorithm).headers(SK, int(TS), body) == expected

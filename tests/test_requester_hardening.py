@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import stamina
+import stamina.instrumentation
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from stamina.instrumentation import RetryDetails
 
 from nxcc_async import AsyncNXCC, RetryPolicy
 from nxcc_async._core.errors import (
@@ -345,3 +348,66 @@ def test_retries_print_nothing_without_logging_configured() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("done")
     assert result.stderr == ""
+
+
+# -- 5. stamina runs the retries, entered only after a first failure -----------------------------
+
+
+async def test_a_first_success_never_builds_the_retry_context(
+    scripted: tuple[Script, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script, base = scripted
+    built: list[int] = []
+    real = stamina.retry_context
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stamina, "retry_context", counting)
+    policy = RetryPolicy(max_retries=2, wait_initial=0.0, wait_jitter=0.0)
+    async with nxcc(base, policy) as c:
+        script.answers = [ok]
+        await c.call("x", {})
+        assert built == []
+        script.hits, script.answers = 0, [code99, ok]
+        assert (await c.call("x", {}))["code"] == 0
+        assert built == [1]
+
+
+async def test_stamina_hooks_see_every_retry_with_its_cause(scripted: tuple[Script, str]) -> None:
+    script, base = scripted
+    script.answers = [code99, code99, ok]
+    seen: list[tuple[int, str]] = []
+
+    def hook(details: RetryDetails) -> None:
+        seen.append((details.retry_num, type(details.caused_by).__name__))
+
+    saved = stamina.instrumentation.get_on_retry_hooks()
+    stamina.instrumentation.set_on_retry_hooks([hook])
+    try:
+        async with nxcc(base, RetryPolicy(max_retries=2, wait_initial=0.0, wait_jitter=0.0)) as c:
+            assert (await c.call("x", {}))["code"] == 0
+    finally:
+        stamina.instrumentation.set_on_retry_hooks(saved)
+    assert seen == [(1, "ServerError"), (2, "ServerError")]
+    assert script.hits == 3
+
+
+@pytest.mark.parametrize("mode", ["inactive", "testing"])
+async def test_stamina_switches_still_apply(scripted: tuple[Script, str], mode: str) -> None:
+    script, base = scripted
+    script.answers = [code99, ok]
+    policy = RetryPolicy(max_retries=3, wait_initial=0.0, wait_jitter=0.0)
+    if mode == "inactive":
+        stamina.set_active(False)
+    else:
+        stamina.set_testing(True, attempts=1)
+    try:
+        async with nxcc(base, policy) as c:
+            with pytest.raises(ServerError):
+                await c.call("x", {})
+    finally:
+        stamina.set_active(True)
+        stamina.set_testing(False)
+    assert script.hits == 1

@@ -16,12 +16,13 @@ thread) per sync client, and the two ways of crossing it: ``call`` and ``iterate
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import threading
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar, cast
 
 import anyio.from_thread
 
@@ -78,14 +79,15 @@ class Portal:
     def call(self, fn: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(*args, **kwargs)`` on the portal's loop and wait for its result."""
         self._check()
-        # straight onto the portal's loop: half the cost of the portal's own task spawning,
-        # which matters for many small calls (anyio still owns the thread and its shutdown)
-        future = asyncio.run_coroutine_threadsafe(_await(fn(*args, **kwargs)), self._loop)
+        crossing = _Crossing(fn(*args, **kwargs))
+        self._loop.call_soon_threadsafe(crossing.start)
         try:
-            return future.result()
+            crossing.done.acquire()
         except KeyboardInterrupt:
-            future.cancel()
+            with contextlib.suppress(RuntimeError):  # the loop may be closed by now
+                self._loop.call_soon_threadsafe(crossing.cancel)
             raise
+        return crossing.outcome()
 
     def iterate(self, stream: ItemStream[T]) -> Iterator[T]:
         """A blocking iterator over an item stream, crossing the portal once per batch."""
@@ -117,8 +119,48 @@ class Portal:
                 self._manager.__exit__(None, None, None)
 
 
-async def _await(awaitable: Awaitable[T]) -> T:
-    return await awaitable
+class _Crossing(Generic[T]):
+    """One call across the portal: a task on the loop that releases ``done`` when over.
+
+    Cheaper than ``run_coroutine_threadsafe`` (a task, a chained future, a condition): the task
+    hands its outcome over itself, in its last step, and a bare lock wakes the caller.
+    """
+
+    __slots__ = ("_awaitable", "_error", "_result", "_task", "done")
+
+    def __init__(self, awaitable: Awaitable[T]) -> None:
+        self._awaitable = awaitable
+        self._task: asyncio.Task[None] | None = None
+        self._result: T | None = None
+        self._error: BaseException | None = None
+        self.done = threading.Lock()
+        self.done.acquire()
+
+    def start(self) -> None:
+        """On the loop: start the task."""
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def cancel(self) -> None:
+        """On the loop: cancel the task (Ctrl-C in the caller)."""
+        if self._task is not None:
+            self._task.cancel()
+
+    async def _run(self) -> None:
+        try:
+            self._result = await self._awaitable
+        except asyncio.CancelledError:
+            self._error = concurrent.futures.CancelledError()  # as a cancelled future says
+        except BaseException as exc:  # every outcome goes to the caller
+            self._error = exc
+        finally:
+            self.done.release()
+
+    def outcome(self) -> T:
+        """In the caller, once ``done`` is released: the result, or the error raised."""
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
+        return cast(T, self._result)
 
 
 async def _running_loop() -> asyncio.AbstractEventLoop:

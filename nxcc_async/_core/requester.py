@@ -17,17 +17,19 @@ a stale timestamp.
   request in flight; the price is one round trip, once per client, for a concurrent start.
 - Observability: one :class:`AttemptEvent` per attempt, logged on ``nxcc_async`` at DEBUG and
   passed to ``on_attempt``; a hook that raises is logged at WARNING once and ignored.
-- stamina runs the loop (so ``stamina.set_active`` / ``set_testing`` apply); every wait is
-  decided here and handed to it.
+- stamina runs the retries (so ``stamina.set_active`` / ``set_testing`` apply); every wait is
+  decided here and handed to it. A first attempt that succeeds never builds stamina's machinery:
+  it is entered after a retryable failure, which its attempt 1 replays.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, NoReturn, TypeVar
 
 import stamina
 
@@ -46,6 +48,20 @@ T = TypeVar("T")
 SUSPECT_SKEW = 30.0
 
 __all__ = ["AttemptEvent", "Requester"]
+
+
+if sys.version_info >= (3, 11):
+
+    async def _within(awaitable: Awaitable[T], seconds: float) -> T:
+        """``awaitable``, cut after ``seconds`` (``TimeoutError``), in the calling task."""
+        async with asyncio.timeout(seconds):
+            return await awaitable
+
+else:  # pragma: no cover - Python 3.10
+
+    async def _within(awaitable: Awaitable[T], seconds: float) -> T:
+        """``awaitable``, cut after ``seconds`` (``TimeoutError``), in a task of its own."""
+        return await asyncio.wait_for(awaitable, seconds)
 
 
 class Requester:
@@ -88,8 +104,34 @@ class Requester:
         idempotent: bool,
         endpoint: str,
     ) -> T:
-        """Run one call to completion or to its final error."""
+        """Run one call to completion or to its final error.
+
+        The first attempt is a plain await; stamina's machinery is built only after it failed
+        with an error the plan retries.
+        """
         plan = self.policy.start(self.throttle, idempotent=idempotent, active=stamina.is_active())
+        token = IN_CALL.set(True)
+        try:
+            try:
+                return await self._attempt(1, plan, prepare, decode, endpoint)
+            except Exception as exc:
+                if plan.verdict(exc) is False:  # no retry (a 0.0 wait is one: ``is``, not ``not``)
+                    _raise_final(plan, exc)
+                first = exc
+            return await self._retry(first, plan, prepare, decode, endpoint)
+        finally:
+            IN_CALL.reset(token)
+
+    async def _retry(
+        self,
+        first: Exception,
+        plan: CallRetry,
+        prepare: Callable[[float], Request],
+        decode: Callable[[Response], T],
+        endpoint: str,
+    ) -> T:
+        """The attempts after a first one that failed with ``first``: stamina's loop, whose
+        attempt 1 replays ``first`` so that stamina waits, counts and reports it as before."""
         retrying = stamina.retry_context(
             on=plan.verdict,
             attempts=plan.max_attempts,
@@ -98,18 +140,14 @@ class Requester:
             wait_max=0.0,
             wait_jitter=0.0,
         )
-        token = IN_CALL.set(True)
         try:
             async for attempt in retrying:
                 with attempt:
+                    if attempt.num == 1:
+                        raise first
                     return await self._attempt(attempt.num, plan, prepare, decode, endpoint)
         except Exception as exc:
-            final = plan.final
-            if final is not None and final is not exc:
-                raise final from exc
-            raise
-        finally:
-            IN_CALL.reset(token)
+            _raise_final(plan, exc)
         raise AssertionError("unreachable: stamina raises or returns")  # pragma: no cover
 
     async def _attempt(
@@ -134,13 +172,15 @@ class Requester:
             if stale:
                 self.server_clock.correct(endpoint)
             wait = plan.decide(exc, stale_clock=stale)
-            self._emit(_event(endpoint, num, response, timing, wait, exc=exc))
+            if self._observed():
+                self._emit(_event(endpoint, num, response, timing, wait, exc=exc))
             raise
         finally:
             if gate is not None:  # the outcome, skew correction included, is known
                 self._contacted = True
                 gate.set()
-        self._emit(_event(endpoint, num, response, timing, None, result=result))
+        if self._observed():
+            self._emit(_event(endpoint, num, response, timing, None, result=result))
         return result
 
     async def _send(
@@ -150,26 +190,31 @@ class Requester:
         timing: list[float],
         first_contact: asyncio.Event | None,
     ) -> Response:
-        async def attempt() -> Response:
-            if first_contact is not None:
-                await first_contact.wait()
-            async with self.throttle.slot():
-                request = prepare(self.server_clock.offset)
-                timing[0] = time.monotonic()
-                response = await self.transport.send(request)
-            timing[1] = time.monotonic()
-            self.server_clock.observe(response.headers)
-            return response
-
         remaining = plan.remaining()
         if remaining is None:
-            return await attempt()
+            return await self._exchange(prepare, timing, first_contact)
         if remaining <= 0:
             raise plan.out_of_time()
         try:
-            return await asyncio.wait_for(attempt(), remaining)
+            return await _within(self._exchange(prepare, timing, first_contact), remaining)
         except asyncio.TimeoutError:
             raise plan.out_of_time() from None
+
+    async def _exchange(
+        self,
+        prepare: Callable[[float], Request],
+        timing: list[float],
+        first_contact: asyncio.Event | None,
+    ) -> Response:
+        if first_contact is not None:
+            await first_contact.wait()
+        async with self.throttle.slot():
+            request = prepare(self.server_clock.offset)
+            timing[0] = time.monotonic()
+            response = await self.transport.send(request)
+        timing[1] = time.monotonic()
+        self.server_clock.observe(response.headers)
+        return response
 
     def _stale_clock(self, exc: Exception) -> bool:
         if isinstance(exc, TimestampError):
@@ -179,6 +224,10 @@ class Requester:
             and exc.status == 401
             and self.server_clock.disagrees(SUSPECT_SKEW)
         )
+
+    def _observed(self) -> bool:
+        """Whether anyone takes attempt events (a hook, or DEBUG logging): else none is built."""
+        return self.on_attempt is not None or log.isEnabledFor(logging.DEBUG)
 
     def _emit(self, event: AttemptEvent) -> None:
         if log.isEnabledFor(logging.DEBUG):
@@ -195,6 +244,14 @@ class Requester:
                     "the on_attempt hook raised; calls go on (logged once per client)",
                     exc_info=True,
                 )
+
+
+def _raise_final(plan: CallRetry, exc: Exception) -> NoReturn:
+    """Raise the call's final error: ``exc``, or the plan's own (chained to ``exc``)."""
+    final = plan.final
+    if final is not None and final is not exc:
+        raise final from exc
+    raise exc
 
 
 def _event(

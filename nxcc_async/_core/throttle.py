@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from typing import cast
 
 
 class Throttle:
@@ -69,17 +68,28 @@ class Throttle:
             now = time.monotonic()
         self._last_start = now
 
-    @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        """Hold one request slot: concurrency first, then the pause gate and a rate token."""
-        if self._semaphore is None:
-            self._semaphore = asyncio.Semaphore(self.max_concurrency)
-        async with self._semaphore:
-            await self._wait_gate()
-            await self._wait_rate()
-            self.in_flight += 1
-            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
-            try:
-                yield
-            finally:
-                self.in_flight -= 1
+    def slot(self) -> Throttle:
+        """Hold one request slot (``async with throttle.slot():``): concurrency first, then the
+        pause gate and a rate token. The throttle is its own context manager: no object per
+        request."""
+        return self
+
+    async def __aenter__(self) -> None:
+        semaphore = self._semaphore
+        if semaphore is None:
+            semaphore = self._semaphore = asyncio.Semaphore(self.max_concurrency)
+        await semaphore.acquire()
+        try:
+            if self._resume_at:  # 0.0 until the first pause
+                await self._wait_gate()
+            if self._interval:
+                await self._wait_rate()
+        except BaseException:
+            semaphore.release()
+            raise
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.in_flight -= 1
+        cast(asyncio.Semaphore, self._semaphore).release()

@@ -13,7 +13,7 @@ from nxcc_async._core.secret import Secret
 from nxcc_async._core.transport import Request, Response
 from nxcc_async.nxcc import envelope
 from nxcc_async.nxcc.endpoints import NXCCEndpoint, tenant
-from nxcc_async.nxcc.signing import Algorithm, signed_headers
+from nxcc_async.nxcc.signing import Algorithm, Signer
 
 
 class NXCCWire:
@@ -35,6 +35,7 @@ class NXCCWire:
         self.tenant_id = tenant_id
         self.algorithm = algorithm
         self._clock = clock
+        self._signer = Signer(access_key, algorithm)
 
     def check(self, endpoint: Endpoint[Any], fields: Mapping[str, Any]) -> dict[str, Any]:
         """``fields``, led by ``tenantId`` when the operation needs it."""
@@ -48,12 +49,8 @@ class NXCCWire:
 
     def prepare(self, endpoint: Endpoint[Any], body: bytes, clock_offset: float) -> Request:
         """A POST signed at this moment (``ts`` in ms)."""
-        headers = signed_headers(
-            access_key=self.access_key,
-            access_secret=self._secret.reveal(),
-            ts_ms=int((self._clock() + clock_offset) * 1000),
-            body=body,
-            algorithm=self.algorithm,
+        headers = self._signer.headers(
+            self._secret.reveal(), int((self._clock() + clock_offset) * 1000), body
         )
         return Request("POST", self.base_url + endpoint.full_path, headers, body)
 
