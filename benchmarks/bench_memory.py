@@ -156,15 +156,19 @@ def run() -> BenchResult:
         _report(result, f"{small.expected:,} CDRs", small)
         large = _export(emu, LARGE_DAYS, Path(tmp) / "large.jsonl")
         _report(result, f"{large.expected:,} CDRs", large)
-    ratio = large.rss_peak / small.rss_peak
+    # The kernel's high-water mark is exact; the 0.2 s samples can miss the small run's peak
+    # (it lasts a few seconds), which inflates the ratio. Samples only where VmHWM is missing.
+    exact = large.hwm_peak is not None and small.hwm_peak is not None
+    big = large.hwm_peak if large.hwm_peak is not None and exact else large.rss_peak
+    little = small.hwm_peak if small.hwm_peak is not None and exact else small.rss_peak
+    ratio = big / little
     result.check(
-        "peak RSS 1M / 100k",
+        f"peak RSS 1M / 100k ({'kernel VmHWM' if exact else 'sampled'})",
         f"<= {TARGET_RATIO}",
-        f"{ratio:.3f} ({fmt_mib(large.rss_peak)} / {fmt_mib(small.rss_peak)})",
+        f"{ratio:.3f} ({fmt_mib(big)} / {fmt_mib(little)})",
         ratio <= TARGET_RATIO,
     )
-    if large.hwm_peak is not None and small.hwm_peak is not None:
-        result.figure("kernel VmHWM ratio", f"{large.hwm_peak / small.hwm_peak:.3f}")
+    result.figure("sampled peak RSS ratio", f"{large.rss_peak / small.rss_peak:.3f}")
     if large.watch_wall > BUDGET_S:
         result.note(
             f"the 1M export took {fmt_s(large.watch_wall)}, over the {BUDGET_S:.0f} s budget"
