@@ -19,6 +19,8 @@ import attrs
 
 #: Most segments the period is first cut into.
 MAX_SEGMENTS = 8
+#: Requests in flight per segment.
+PER_SEGMENT = 4
 
 
 @attrs.frozen
@@ -54,6 +56,6 @@ def segments(start: int, end: int, *, concurrency: int, shortest: int) -> list[t
     span = end - start
     if span == 0:
         return []
-    count = max(1, min(concurrency // 4, MAX_SEGMENTS, span // shortest))
+    count = max(1, min(concurrency // PER_SEGMENT, MAX_SEGMENTS, span // shortest))
     edges = [start + span * i // count for i in range(count)] + [end]
     return [(a, b) for a, b in itertools.pairwise(edges) if a < b]

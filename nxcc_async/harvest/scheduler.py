@@ -1,25 +1,29 @@
 """The page scheduler: ``concurrency`` page requests in flight, windows handed out in time order.
 
-The unit of parallel work is a *page*. The pages of one window's query are independent requests
-by page number (a closed past range pages stably), so a window has many pages in flight at once:
+The unit of parallel work is a *page*: the pages of one window's query are independent requests
+by number (see :mod:`~nxcc_async.harvest.job`), so a window has many pages in flight at once.
 
-- **Certain pages first.** Page 1 of a window, and every page up to the one after the newest
-  full page, are needed whatever the data: they go out first, oldest window first.
-- **Estimated pages next.** Past that, a window's pages are requested up to what
-  :mod:`~nxcc_async.harvest.estimate` says very likely exists (refined as each page returns).
-  No page is requested past a page known to be short.
-- **Few windows, cut for free.** The period starts as a few segments (see
-  :func:`~nxcc_async.harvest.planner.segments`), one window each. A window has at most ``cap``
-  pages: when page ``cap`` comes back full, the seconds before its last row are all in pages
-  ``1..cap``, so the window ends there and a new window (a new query) takes the rest of the
-  segment, its pages estimated from the density just seen. A cut costs no request (the window
-  ends on a full page); only a segment's end costs a partial page. Page ``cap`` goes out first
-  once it is estimated to exist, so the next window starts a round trip later.
+- **Few windows, cut for free.** The period starts as a few segments
+  (:func:`~nxcc_async.harvest.planner.segments`), one window each: a window's end costs half a
+  request on average (its last page is partial), and together their first pages sample the
+  density of the whole period. A window has at most ``cap`` pages: when page ``cap`` comes back
+  full, the seconds before its last row are all in pages ``1..cap``, so the window ends there and
+  a new window (a new query) takes the rest of the segment. A cut costs no request.
+- **Which page next**, each time a slot frees (after every page back in that turn of the loop):
+  a *probe* (the highest page a window is estimated to have with a wide margin, past all its
+  pages requested: it tells where the window ends while the pages below it are still being
+  fetched; page ``cap`` is one), a *certain* page (up to the one after the newest full page:
+  needed whatever the data; oldest window first), an *estimated* page (up to what
+  :mod:`~nxcc_async.harvest.estimate` says very likely exists; the window with the most of them
+  first), and, only when slots would idle and fewer than ``WASTE`` requests were wasted, one page
+  per window past the shaded estimate. No page past a page that came back short is requested.
 - **Bounded memory.** Pages held (back, not handed out) plus pages in flight stay within
-  ``budget``; only the oldest window may go beyond it, so the harvest always moves.
+  ``budget``; only the oldest window may go beyond it, so the harvest always moves. The oldest
+  window's pages are handed out as soon as they are back in a row.
 
-Cuts rely on the rows' order (by ``startTime``): a window whose page is not in ascending order
-is never cut nor estimated, its pages are fetched one after another to its short page.
+Cuts, estimates and early hand-out rely on the rows' ``startTime`` order: a window whose page is
+not in order is never cut nor estimated, its pages go one after another to its short page, and
+it is handed out whole.
 """
 
 from __future__ import annotations
@@ -31,85 +35,20 @@ from functools import partial
 from nxcc_async._core.errors import HarvestError, NXCCError
 from nxcc_async._core.page import Page
 from nxcc_async.harvest import estimate
+from nxcc_async.harvest.job import NEVER, WindowJob, start_second
 from nxcc_async.harvest.planner import Window, segments
 from nxcc_async.harvest.state import Source
 from nxcc_async.nxcc.records import CallRecord
 
-#: Requests for pages past a window's end (empty) after which pages are sent only on the shaded
-#: estimate, not to fill idle slots.
+#: Empty pages past windows' ends after which no page is requested past a shaded estimate.
 WASTE = 2
-HOPE = 0.0
-PROBE = 0.5
-HOPE_EXTRA = 0
-#: No cut: a window whose rows are not in ``startTime`` order pages to its end.
-_NEVER = 1 << 62
-
-
-def _second(record: CallRecord) -> float | None:
-    start = record.start_time
-    return None if start is None else start.timestamp()
-
-
-class _Job:
-    """One window being fetched: its query, the pages back by number, where it ends."""
-
-    __slots__ = (
-        "allowed", "cap", "carry", "cut", "ends", "given", "high", "highest", "hoped", "index",
-        "last", "low", "next", "pages", "prior", "sent", "start", "stop", "taken", "top",
-    )  # fmt: skip
-
-    def __init__(self, index: int, start: int, stop: int, cap: int, prior: float | None) -> None:
-        self.index, self.start, self.stop = index, start, stop
-        self.low, self.high = Window(index, start, stop).request_range
-        self.cap = cap  # pages at most: page ``cap`` full cuts the window after it
-        self.prior = prior  # rows per second before a page of its own is back
-        self.pages: dict[int, list[CallRecord]] = {}
-        self.ends: dict[int, float] = {}  # full page -> startTime of its last row (seconds)
-        self.sent: set[int] = set()
-        self.next = 1  # the lowest page not sent
-        self.highest = 0  # the highest page sent
-        self.hoped: set[int] = set()  # pages in flight past the shaded estimate
-        self.given, self.taken = 0, start  # pages handed out, and the second they reach
-        self.carry: list[CallRecord] = []  # rows handed out with the next run
-        self.top = 0  # the highest full page back
-        self.last: int | None = None  # the first short page
-        self.cut: int | None = None  # the second it ends at when cut
-        self.allowed = 1
-
-    @property
-    def window(self) -> Window:
-        return Window(self.index, self.start, self.stop if self.cut is None else self.cut)
-
-    @property
-    def count(self) -> int | None:
-        """How many pages the window has, once known."""
-        return self.last if self.last is not None else (self.cap if self.cut is not None else None)
-
-    def _bound(self, limit: int) -> int:
-        count = self.count
-        return min(limit, self.cap if count is None else count)
-
-    def probe(self, limit: int) -> int | None:
-        """Page ``limit`` when it lies past every page requested: it comes back first and tells
-        where the window ends (page ``cap``: where the next window starts)."""
-        limit = self._bound(limit)
-        return limit if limit > self.highest else None
-
-    def page_to_send(self, limit: int) -> int | None:
-        """The lowest page not requested, if it is ``<= limit``."""
-        limit = self._bound(limit)
-        while self.next in self.sent:
-            self.next += 1
-        return self.next if self.next <= limit else None
-
-    def certain(self) -> int:
-        """Pages needed whatever the data: up to the one after the newest full page."""
-        return self.top + 1
+#: The margin of the estimate that probes go up to (wider than the estimated pages').
+PROBE_MARGIN = 0.5
 
 
 class PageScheduler:
-    """Fetches ``[start, end)`` from ``source`` page by page; :meth:`windows` yields each
-    finished window with its records (in page order), in time order."""
+    """Fetches ``[start, end)`` from ``source`` page by page; :meth:`windows` yields the
+    records in time order, in runs of pages (each with the window of seconds it completes)."""
 
     def __init__(
         self, source: Source, start: int, end: int, *, shortest: int, rate: float | None = None
@@ -119,56 +58,78 @@ class PageScheduler:
         self._concurrency = max(1, source.concurrency)
         self.cap = max(16, 2 * self._concurrency)
         self.budget = 4 * self.cap
+        #: rows per second at the newest page back (saved in checkpoints: a resume starts on it)
         self.rate = rate
-        self._timeline = [
-            _Job(i, a, b, self.cap, rate)
-            for i, (a, b) in enumerate(
-                segments(start, end, concurrency=self._concurrency, shortest=shortest)
-            )
-        ]
+        self._seen: dict[int, tuple[float, float]] = {}  # window -> rows in full pages, seconds
+        self._past = (0.0, 0.0)  # the same, summed over the windows handed out
+        parts = segments(start, end, concurrency=self._concurrency, shortest=shortest)
+        self._timeline = [WindowJob(i, a, b, self.cap, rate) for i, (a, b) in enumerate(parts)]
         for job in self._timeline:
             job.allowed = self._estimate(job)
         self._next_index = len(self._timeline)
         self._tasks: set[asyncio.Future[Page[CallRecord]]] = set()
-        self._inflight = self._held = 0
+        self._inflight = self._held = self._hoping = 0
         self._error: BaseException | None = None
         self._wake = asyncio.Event()
-        self._fill_soon = False
-        self._hoping = 0
-        self._closed = False
-        #: requests sent, most requests in flight at once, most pages held at once
-        self.requests = self.peak_inflight = self.peak_held = self.wasted = 0
+        self._fill_soon = self._closed = False
+        #: requests sent, empty pages past windows' ends, most in flight, most pages held
+        self.requests = self.wasted = self.peak_inflight = self.peak_held = 0
+
+    # -- estimates -------------------------------------------------------------------------------
+
+    def _estimate(self, job: WindowJob, margin: float = estimate.MARGIN) -> int:
+        """Pages ``job`` very likely has. A window with no density to start from goes at most
+        its share of the slots, or as many pages as it has back, past its newest full page."""
+        rows = self._past[0] + sum(r for r, _ in self._seen.values())
+        seconds = self._past[1] + sum(s for _, s in self._seen.values())
+        pages = estimate.pages(
+            job.low,
+            job.high,
+            self._size,
+            job.ends,
+            prior=job.prior,
+            after=self._after(job),
+            overall=rows / seconds if seconds else None,
+            margin=margin,
+        )
+        if job.prior is None:
+            share = -(-self._concurrency // max(1, len(self._timeline)))
+            pages = min(pages, job.top + max(job.top + 1, share))
+        return pages
+
+    def _after(self, job: WindowJob) -> float | None:
+        """The rate at the start of the window after ``job`` in time, once seen."""
+        i = self._timeline.index(job) if job in self._timeline else -1
+        if i < 0 or i + 1 >= len(self._timeline):
+            return None
+        nxt = self._timeline[i + 1]
+        return estimate.head_rate(nxt.low, self._size, nxt.ends)
 
     # -- sending ---------------------------------------------------------------------------------
 
-    def _choose(self) -> tuple[_Job, int] | None:
-        """The next page to request; beyond the oldest window, only while the budget allows.
-
-        In order: a probe (the highest page a window is estimated to have, past all its pages
-        requested: what it tells shortens the window's chain of round trips), a certain page
-        (oldest window first), an estimated page (the window with the most of them first), and,
-        while slots would idle and few requests were wasted, a page past the shaded estimate."""
+    def _choose(self) -> tuple[WindowJob, int] | None:
+        """The next page to request (see the module doc for the order)."""
         room = self.budget - self._held - self._inflight > 0
         jobs = self._timeline if room else self._timeline[:1]
         for job in jobs:
-            number = job.probe(min(job.allowed, self._estimate(job, PROBE)))
-            if number is not None and number > job.top + 1:
-                return job, number
-        for job in jobs:
-            number = job.page_to_send(job.certain())
+            number = job.probe(min(job.allowed, self._estimate(job, PROBE_MARGIN)))
             if number is not None:
                 return job, number
-        best: tuple[int, _Job, int] | None = None
         for job in jobs:
-            number = job.page_to_send(job.allowed)
+            number = job.lowest(job.certain())
+            if number is not None:
+                return job, number
+        best: tuple[int, WindowJob, int] | None = None
+        for job in jobs:
+            number = job.lowest(job.allowed)
             if number is not None and (best is None or job.allowed - len(job.sent) > best[0]):
                 best = (job.allowed - len(job.sent), job, number)
         if best is not None:
             return best[1], best[2]
         if self.wasted + self._hoping < WASTE:
-            for job in jobs:  # slots would idle: a page past the shaded estimate, oldest first
-                number = job.page_to_send(self._estimate(job, HOPE) + HOPE_EXTRA)
-                if number is not None and number > job.top + 1:
+            for job in jobs:
+                number = job.lowest(self._estimate(job, 0.0))
+                if number is not None and number > job.certain() and not job.hoped:
                     job.hoped.add(number)
                     self._hoping += 1
                     return job, number
@@ -180,8 +141,7 @@ class PageScheduler:
             if chosen is None:
                 return
             job, number = chosen
-            job.sent.add(number)
-            job.highest = max(job.highest, number)
+            job.mark_sent(number)
             self._inflight += 1
             self.requests += 1
             self.peak_inflight = max(self.peak_inflight, self._inflight)
@@ -189,7 +149,15 @@ class PageScheduler:
             self._tasks.add(task)
             task.add_done_callback(partial(self._done, job, number))
 
-    def _done(self, job: _Job, number: int, task: asyncio.Future[Page[CallRecord]]) -> None:
+    def _fill_later(self) -> None:
+        self._fill_soon = False
+        try:
+            self._fill()
+        except Exception as bug:  # surfaced by windows(), not lost in a callback
+            self._error = self._error or bug
+        self._wake.set()
+
+    def _done(self, job: WindowJob, number: int, task: asyncio.Future[Page[CallRecord]]) -> None:
         self._tasks.discard(task)
         self._inflight -= 1
         if task.cancelled():
@@ -200,7 +168,7 @@ class PageScheduler:
                 self._error = self._error or self._failure(job, number, exc)
             else:
                 self._receive(job, number, task.result().items)
-            if not self._fill_soon:  # after every page that came back in this loop turn
+            if not self._fill_soon:  # once every page back in this turn of the loop is known
                 self._fill_soon = True
                 asyncio.get_running_loop().call_soon(self._fill_later)
         except Exception as bug:  # surfaced by windows(), not lost in a callback
@@ -208,16 +176,8 @@ class PageScheduler:
         finally:
             self._wake.set()
 
-    def _fill_later(self) -> None:
-        self._fill_soon = False
-        try:
-            self._fill()
-        except Exception as bug:  # surfaced by windows(), not lost in a callback
-            self._error = self._error or bug
-        self._wake.set()
-
     @staticmethod
-    def _failure(job: _Job, number: int, exc: BaseException) -> BaseException:
+    def _failure(job: WindowJob, number: int, exc: BaseException) -> BaseException:
         if not isinstance(exc, NXCCError):
             return exc
         error = HarvestError(
@@ -229,7 +189,7 @@ class PageScheduler:
 
     # -- receiving -------------------------------------------------------------------------------
 
-    def _receive(self, job: _Job, number: int, items: list[CallRecord]) -> None:
+    def _receive(self, job: WindowJob, number: int, items: list[CallRecord]) -> None:
         if number in job.hoped:
             job.hoped.discard(number)
             self._hoping -= 1
@@ -254,43 +214,26 @@ class PageScheduler:
         if full:
             self._learn(job, number, items)
 
-    def _learn(self, job: _Job, number: int, items: list[CallRecord]) -> None:
-        """A full page: where its rows end, the window's new estimate, a cut at page ``cap``."""
+    def _learn(self, job: WindowJob, number: int, items: list[CallRecord]) -> None:
+        """A full page: where its rows end, the estimates it changes, a cut at page ``cap``."""
         job.top = max(job.top, number)
-        first, last = _second(items[0]), _second(items[-1])
-        if first is None or last is None or first > last or job.cap == _NEVER:
-            job.cap, job.allowed = _NEVER, 1  # rows out of order: no estimate, no cut
+        first, last = start_second(items[0]), start_second(items[-1])
+        if first is None or last is None or first > last or job.cap == NEVER:
+            job.cap, job.allowed = NEVER, 1  # rows out of order: no estimate, no cut
             return
         job.ends[number] = last
+        if number == max(job.ends):
+            self._seen[job.index] = (number * self._size, max(1.0, last - job.low))
+            self.rate = estimate.rate(job.low, self._size, job.ends, job.prior)
         job.allowed = self._estimate(job)
         i = self._timeline.index(job)
         if i and number <= estimate.PACE_PAGES:  # the window before learns the rate after it
             before = self._timeline[i - 1]
             before.allowed = self._estimate(before)
-        self.rate = estimate.rate(job.low, self._size, job.ends, job.prior)
         if number == job.cap and job.last is None:
             self._cut(job, int(last))
 
-    def _estimate(self, job: _Job, margin: float | None = None) -> int:
-        """Pages ``job`` very likely has; a window with no prior density runs at most its share
-        of the slots, or as many pages as it has back, ahead of its newest full page."""
-        pages = estimate.pages(
-            job.low, job.high, self._size, job.ends, job.prior, self._after(job), margin
-        )
-        if job.prior is None:
-            share = -(-self._concurrency // max(1, len(self._timeline)))
-            pages = min(pages, job.top + max(job.top + 1, share))
-        return pages
-
-    def _after(self, job: _Job) -> float | None:
-        """The rate at the start of the window after ``job`` in time, when seen."""
-        i = self._timeline.index(job) if job in self._timeline else -1
-        if i < 0 or i + 1 >= len(self._timeline):
-            return None
-        nxt = self._timeline[i + 1]
-        return estimate.head_rate(nxt.low, self._size, nxt.ends)
-
-    def _cut(self, job: _Job, second: int) -> None:
+    def _cut(self, job: WindowJob, second: int) -> None:
         """End ``job`` at ``second`` (the rows before it are in pages ``1..cap``) and let a new
         window take the rest of the segment."""
         if second <= job.start:
@@ -298,55 +241,31 @@ class PageScheduler:
             return
         job.cut = min(second, job.stop)
         if job.cut < job.stop:
-            rest = _Job(self._next_index, job.cut, job.stop, self.cap, self.rate)
-            rest.allowed = self._estimate(rest)
+            rest = WindowJob(self._next_index, job.cut, job.stop, self.cap, self.rate)
             self._next_index += 1
             self._timeline.insert(self._timeline.index(job) + 1, rest)
+            rest.allowed = self._estimate(rest)
 
     # -- the stream ------------------------------------------------------------------------------
 
-    def _take(self, job: _Job) -> tuple[Window, list[CallRecord]] | None:
-        """The pages of ``job`` back in a row after those handed out, as a window of their own:
-        the seconds before the last row are done (rows are in ``startTime`` order); all of its
-        pages once the window is complete."""
-        n = job.given
-        while n + 1 in job.pages:
-            n += 1
-        if n == job.given:
-            return None
-        if n == job.count:
-            end = job.window.end
-            self._timeline.remove(job)
-        elif n in job.ends:
-            end = min(int(job.ends[n]), job.window.end)
-            if end <= job.taken:
-                return None
-        else:
-            return None  # rows out of order: the window is handed out whole
-        records, job.carry = job.carry, []
-        for number in range(job.given + 1, n + 1):
-            records += job.pages.pop(number)
-        self._held -= n - job.given
-        if n != job.count:  # rows of the second ``end`` go with the next run
-            keep = len(records)
-            while keep and (_second(records[keep - 1]) or 0.0) >= end:
-                keep -= 1
-            records, job.carry = records[:keep], records[keep:]
-        window = Window(job.index, job.taken, end)
-        job.given, job.taken = n, end
-        return window, records
-
     async def windows(self) -> AsyncGenerator[tuple[Window, list[CallRecord]], None]:
-        """The windows' records in time order, each run of pages back as soon as it is (as a
-        window of its own: see :meth:`_take`). Leaving early cancels the pages in flight."""
+        """The records in time order: each run of the oldest window's pages back in a row, with
+        the window of seconds it completes. Leaving early cancels the pages in flight."""
         self._wake = asyncio.Event()
         try:
             while self._timeline:
                 head = self._timeline[0]
-                taken = self._take(head)
+                held = len(head.pages)
+                taken = head.take()
                 if taken is not None:
+                    window, records, done = taken
+                    self._held -= held - len(head.pages)
+                    if done:
+                        del self._timeline[0]
+                        rows, seconds = self._seen.pop(head.index, (0.0, 0.0))
+                        self._past = (self._past[0] + rows, self._past[1] + seconds)
                     self._fill()
-                    yield taken
+                    yield window, records
                     continue
                 if self._error is not None:
                     raise self._error
