@@ -46,6 +46,17 @@ WASTE = 2
 PROBE_MARGIN = 0.5
 
 
+def _ascending_end(items: list[CallRecord]) -> float | None:
+    """The last row's ``startTime`` (seconds) when the rows ascend by it, else ``None``."""
+    previous = float("-inf")
+    for record in items:
+        second = start_second(record)
+        if second is None or second < previous:
+            return None
+        previous = second
+    return previous
+
+
 class PageScheduler:
     """Fetches ``[start, end)`` from ``source`` page by page; :meth:`windows` yields the
     records in time order, in runs of pages (each with the window of seconds it completes)."""
@@ -217,9 +228,10 @@ class PageScheduler:
     def _learn(self, job: WindowJob, number: int, items: list[CallRecord]) -> None:
         """A full page: where its rows end, the estimates it changes, a cut at page ``cap``."""
         job.top = max(job.top, number)
-        first, last = start_second(items[0]), start_second(items[-1])
-        if first is None or last is None or first > last or job.cap == NEVER:
+        last = _ascending_end(items)
+        if last is None or job.cap == NEVER:
             job.cap, job.allowed = NEVER, 1  # rows out of order: no estimate, no cut
+            job.ends.clear()
             return
         job.ends[number] = last
         if number == max(job.ends):
