@@ -71,8 +71,8 @@ class PageScheduler:
         self.budget = 4 * self.cap
         #: rows per second at the newest page back (saved in checkpoints: a resume starts on it)
         self.rate = rate
-        self._seen: dict[int, tuple[float, float]] = {}  # window -> rows in full pages, seconds
-        self._past = (0.0, 0.0)  # the same, summed over the windows handed out
+        self._seen: dict[int, float] = {}  # window -> its average rate over its full pages
+        self._past = (0.0, 0)  # the sum of those rates over the windows handed out, and count
         parts = segments(start, end, concurrency=self._concurrency, shortest=shortest)
         self._timeline = [WindowJob(i, a, b, self.cap, rate) for i, (a, b) in enumerate(parts)]
         for job in self._timeline:
@@ -91,8 +91,10 @@ class PageScheduler:
     def _estimate(self, job: WindowJob, margin: float = estimate.MARGIN) -> int:
         """Pages ``job`` very likely has. A window with no density to start from goes at most
         its share of the slots, or as many pages as it has back, past its newest full page."""
-        rows = self._past[0] + sum(r for r, _ in self._seen.values())
-        seconds = self._past[1] + sum(s for _, s in self._seen.values())
+        # the mean of the windows' own rates: each samples the density where it started (a sum
+        # of rows over a sum of seconds would weigh the long, sparse samples most)
+        count = self._past[1] + len(self._seen)
+        overall = (self._past[0] + sum(self._seen.values())) / count if count else None
         pages = estimate.pages(
             job.low,
             job.high,
@@ -100,7 +102,7 @@ class PageScheduler:
             job.ends,
             prior=job.prior,
             after=self._after(job),
-            overall=rows / seconds if seconds else None,
+            overall=overall,
             margin=margin,
         )
         if job.prior is None:
@@ -235,7 +237,7 @@ class PageScheduler:
             return
         job.ends[number] = last
         if number == max(job.ends):
-            self._seen[job.index] = (number * self._size, max(1.0, last - job.low))
+            self._seen[job.index] = number * self._size / max(1.0, last - job.low)
             self.rate = estimate.rate(job.low, self._size, job.ends, job.prior)
         job.allowed = self._estimate(job)
         i = self._timeline.index(job)
@@ -274,8 +276,9 @@ class PageScheduler:
                     self._held -= held - len(head.pages)
                     if done:
                         del self._timeline[0]
-                        rows, seconds = self._seen.pop(head.index, (0.0, 0.0))
-                        self._past = (self._past[0] + rows, self._past[1] + seconds)
+                        if head.index in self._seen:
+                            rate = self._seen.pop(head.index)
+                            self._past = (self._past[0] + rate, self._past[1] + 1)
                     self._fill()
                     yield window, records
                     continue
