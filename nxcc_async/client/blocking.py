@@ -267,9 +267,9 @@ class Cdrs(SyncResource):
         The period is cut into a few time windows (none shorter than ``window`` seconds) whose
         pages are fetched concurrently, as many as the rows seen so far say exist, within the
         client's ``max_concurrency`` and ``rate_limit``; runs of pages are handed out in time
-        order, one batch each. With ``checkpoint`` (a file path) the state is saved when the consumer comes
-        back for more (at most every ``checkpoint_every`` seconds; 0: after every batch), and a
-        rerun with the same arguments resumes there. See ``docs/harvesting.md``.
+        order, one batch each. With ``checkpoint`` (a file path) the state is saved when the
+        consumer comes back for more (at most every ``checkpoint_every`` seconds; 0: after every
+        batch), and a rerun with the same arguments resumes there. See ``docs/harvesting.md``.
         """
         return self._portal.iterate(
             self._async.harvest(

@@ -57,7 +57,7 @@ def head_rate(low: float, size: int, ends: Ends) -> float | None:
     return k * size / max(1.0, ends[k] - low)
 
 
-def pages(
+def rows_ahead(
     low: float,
     high: float,
     size: int,
@@ -66,24 +66,27 @@ def pages(
     prior: float | None = None,
     after: float | None = None,
     overall: float | None = None,
-    margin: float = MARGIN,
-) -> int:
-    """Pages of the query ``[low, high]`` (seconds) that very likely exist: at least the page
-    after the newest full one, more as the estimate allows. ``prior``: the rate to assume before
-    any page is back (none: 1 page)."""
+) -> float | None:
+    """Rows of the query ``[low, high]`` (seconds) expected past its newest full page (all of
+    them before any page is back, from ``prior``); ``None`` when nothing is known."""
     k = max(ends, default=0)
     if not k:
         if prior is None:
-            return 1
+            return None
         per_second = prior if overall is None else min(prior, overall)
-        rows = (1 - margin) * per_second * max(0.0, high + 1 - low)
-        return max(1, math.floor(rows / size) + 1)
+        return per_second * max(0.0, high + 1 - low)
     left = max(0.0, high + 1 - ends[k])
     recent, span = pace(low, size, ends)
     near = NEAR * span
     if left <= near:
-        ahead = (recent if after is None else (recent + after) / 2) * left
-    else:
-        far = overall if overall is not None else min(recent, k * size / (ends[k] - low + 1))
-        ahead = recent * near + far * (left - near)
-    return max(k + 1, math.floor((k * size + (1 - margin) * ahead) / size) + 1)
+        return (recent if after is None else (recent + after) / 2) * left
+    far = overall if overall is not None else min(recent, k * size / (ends[k] - low + 1))
+    return recent * near + far * (left - near)
+
+
+def pages(full: int, size: int, ahead: float | None, margin: float = MARGIN) -> int:
+    """Pages that very likely exist after ``full`` full pages with ``ahead`` rows expected past
+    them, shaded by ``margin``: at least the page after the newest full one."""
+    if ahead is None:
+        return full + 1
+    return max(full + 1, math.floor((full * size + (1 - margin) * ahead) / size) + 1)

@@ -26,8 +26,9 @@ class WindowJob:
     """The pages of one window's query: requested, back, handed out."""
 
     __slots__ = (
-        "allowed", "cap", "carry", "cut", "ends", "given", "high", "highest", "hoped", "index",
-        "last", "low", "next", "pages", "prior", "sent", "start", "stop", "taken", "top",
+        "allowed", "cap", "carry", "cut", "ends", "given", "high", "highest", "hope", "hoped",
+        "index", "last", "low", "next", "pages", "prior", "probe_to", "sent", "start", "stop",
+        "taken", "top",
     )  # fmt: skip
 
     def __init__(self, index: int, start: int, stop: int, cap: int, prior: float | None) -> None:
@@ -35,7 +36,9 @@ class WindowJob:
         self.low, self.high = Window(index, start, stop).request_range
         self.cap = cap  # page ``cap`` full: the window ends at its last row's second
         self.prior = prior  # rows per second before a page of its own is back
-        self.allowed = 1  # pages the estimate says exist
+        # pages estimated to exist: shaded (``allowed``), shaded more (up to where a probe
+        # goes), not shaded (pages asked for only when slots would idle)
+        self.allowed = self.probe_to = self.hope = 1
         self.pages: dict[int, list[CallRecord]] = {}  # back, not handed out
         self.ends: dict[int, float] = {}  # full page -> startTime of its last row (seconds)
         self.sent: set[int] = set()

@@ -29,6 +29,8 @@ it is handed out whole.
 from __future__ import annotations
 
 import asyncio
+import itertools
+import operator
 from collections.abc import AsyncGenerator
 from functools import partial
 
@@ -48,13 +50,11 @@ PROBE_MARGIN = 0.5
 
 def _ascending_end(items: list[CallRecord]) -> float | None:
     """The last row's ``startTime`` (seconds) when the rows ascend by it, else ``None``."""
-    previous = float("-inf")
-    for record in items:
-        second = start_second(record)
-        if second is None or second < previous:
-            return None
-        previous = second
-    return previous
+    times = [record.start_time for record in items if record.start_time is not None]
+    pairs = map(operator.le, times, itertools.islice(times, 1, None))
+    if len(times) < len(items) or not all(pairs):
+        return None
+    return start_second(items[-1])
 
 
 class PageScheduler:
@@ -75,48 +75,45 @@ class PageScheduler:
         self._past = (0.0, 0)  # the sum of those rates over the windows handed out, and count
         parts = segments(start, end, concurrency=self._concurrency, shortest=shortest)
         self._timeline = [WindowJob(i, a, b, self.cap, rate) for i, (a, b) in enumerate(parts)]
-        for job in self._timeline:
-            job.allowed = self._estimate(job)
         self._next_index = len(self._timeline)
         self._tasks: set[asyncio.Future[Page[CallRecord]]] = set()
         self._inflight = self._held = self._hoping = 0
         self._error: BaseException | None = None
         self._wake = asyncio.Event()
         self._fill_soon = self._closed = False
+        self._dirty = True  # page limits to recompute
         #: requests sent, empty pages past windows' ends, most in flight, most pages held
         self.requests = self.wasted = self.peak_inflight = self.peak_held = 0
 
     # -- estimates -------------------------------------------------------------------------------
 
-    def _estimate(self, job: WindowJob, margin: float = estimate.MARGIN) -> int:
-        """Pages ``job`` very likely has. A window with no density to start from goes at most
-        its share of the slots, or as many pages as it has back, past its newest full page."""
+    def _refresh(self) -> None:
+        """Every window's page limits from what is known now (once per new page, cut or window
+        handed out). A window with no density to start from goes at most its share of the
+        slots, or as many pages as it has back, past its newest full page."""
+        if not self._dirty:
+            return
+        self._dirty = False
         # the mean of the windows' own rates: each samples the density where it started (a sum
         # of rows over a sum of seconds would weigh the long, sparse samples most)
         count = self._past[1] + len(self._seen)
         overall = (self._past[0] + sum(self._seen.values())) / count if count else None
-        pages = estimate.pages(
-            job.low,
-            job.high,
-            self._size,
-            job.ends,
-            prior=job.prior,
-            after=self._after(job),
-            overall=overall,
-            margin=margin,
-        )
-        if job.prior is None:
-            share = -(-self._concurrency // max(1, len(self._timeline)))
-            pages = min(pages, job.top + max(job.top + 1, share))
-        return pages
-
-    def _after(self, job: WindowJob) -> float | None:
-        """The rate at the start of the window after ``job`` in time, once seen."""
-        i = self._timeline.index(job) if job in self._timeline else -1
-        if i < 0 or i + 1 >= len(self._timeline):
-            return None
-        nxt = self._timeline[i + 1]
-        return estimate.head_rate(nxt.low, self._size, nxt.ends)
+        share = -(-self._concurrency // max(1, len(self._timeline)))
+        for i, job in enumerate(self._timeline):
+            if job.cap == NEVER:
+                job.allowed = job.probe_to = job.hope = 0  # rows out of order: certain pages only
+                continue
+            nxt = self._timeline[i + 1] if i + 1 < len(self._timeline) else None
+            after = None if nxt is None else estimate.head_rate(nxt.low, self._size, nxt.ends)
+            ahead = estimate.rows_ahead(
+                job.low, job.high, self._size, job.ends, prior=job.prior, after=after,
+                overall=overall,
+            )  # fmt: skip
+            full = max(job.ends, default=0)
+            limit = job.top + max(job.top + 1, share) if job.prior is None else NEVER
+            job.allowed = min(limit, estimate.pages(full, self._size, ahead))
+            job.probe_to = min(job.allowed, estimate.pages(full, self._size, ahead, PROBE_MARGIN))
+            job.hope = min(limit, estimate.pages(full, self._size, ahead, 0.0))
 
     # -- sending ---------------------------------------------------------------------------------
 
@@ -124,8 +121,9 @@ class PageScheduler:
         """The next page to request (see the module doc for the order)."""
         room = self.budget - self._held - self._inflight > 0
         jobs = self._timeline if room else self._timeline[:1]
+        self._refresh()
         for job in jobs:
-            number = job.probe(min(job.allowed, self._estimate(job, PROBE_MARGIN)))
+            number = job.probe(job.probe_to)
             if number is not None:
                 return job, number
         for job in jobs:
@@ -141,7 +139,7 @@ class PageScheduler:
             return best[1], best[2]
         if self.wasted + self._hoping < WASTE:
             for job in jobs:
-                number = job.lowest(self._estimate(job, 0.0))
+                number = job.lowest(job.hope)
                 if number is not None and number > job.certain() and not job.hoped:
                     job.hoped.add(number)
                     self._hoping += 1
@@ -203,6 +201,7 @@ class PageScheduler:
     # -- receiving -------------------------------------------------------------------------------
 
     def _receive(self, job: WindowJob, number: int, items: list[CallRecord]) -> None:
+        self._dirty = True
         if number in job.hoped:
             job.hoped.discard(number)
             self._hoping -= 1
@@ -232,18 +231,13 @@ class PageScheduler:
         job.top = max(job.top, number)
         last = _ascending_end(items)
         if last is None or job.cap == NEVER:
-            job.cap, job.allowed = NEVER, 1  # rows out of order: no estimate, no cut
+            job.cap = NEVER  # rows out of order: no estimate, no cut
             job.ends.clear()
             return
         job.ends[number] = last
         if number == max(job.ends):
             self._seen[job.index] = number * self._size / max(1.0, last - job.low)
             self.rate = estimate.rate(job.low, self._size, job.ends, job.prior)
-        job.allowed = self._estimate(job)
-        i = self._timeline.index(job)
-        if i and number <= estimate.PACE_PAGES:  # the window before learns the rate after it
-            before = self._timeline[i - 1]
-            before.allowed = self._estimate(before)
         if number == job.cap and job.last is None:
             self._cut(job, int(last))
 
@@ -258,7 +252,6 @@ class PageScheduler:
             rest = WindowJob(self._next_index, job.cut, job.stop, self.cap, self.rate)
             self._next_index += 1
             self._timeline.insert(self._timeline.index(job) + 1, rest)
-            rest.allowed = self._estimate(rest)
 
     # -- the stream ------------------------------------------------------------------------------
 
@@ -276,6 +269,7 @@ class PageScheduler:
                     self._held -= held - len(head.pages)
                     if done:
                         del self._timeline[0]
+                        self._dirty = True
                         if head.index in self._seen:
                             rate = self._seen.pop(head.index)
                             self._past = (self._past[0] + rate, self._past[1] + 1)
