@@ -215,8 +215,9 @@ class PageScheduler:
                     f"{job.window}: page {number} came back short after page {job.cap} was "
                     "full; the server's data changed during the harvest, rerun it"
                 )
+            before = NEVER if job.last is None else job.last  # pages past it already counted
             job.last = number
-            self.wasted += sum(1 for n in job.sent if n > number)
+            self.wasted += sum(1 for n in job.sent if number < n <= before)
             for later in [n for n in job.pages if n > number]:
                 del job.pages[later]
                 self._held -= 1
