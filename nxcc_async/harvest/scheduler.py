@@ -72,9 +72,11 @@ class PageScheduler:
         #: rows per second at the newest page back (saved in checkpoints: a resume starts on it)
         self.rate = rate
         self._seen: dict[int, float] = {}  # window -> its average rate over its full pages
-        self._past = (0.0, 0)  # the sum of those rates over the windows handed out, and count
+        # the sum of those rates over the windows handed out, and their count; a resumed
+        # harvest starts from the saved rate, for estimates past what its pages show only
+        self._past = (0.0, 0) if rate is None else (rate, 1)
         parts = segments(start, end, concurrency=self._concurrency, shortest=shortest)
-        self._timeline = [WindowJob(i, a, b, self.cap, rate) for i, (a, b) in enumerate(parts)]
+        self._timeline = [WindowJob(i, a, b, self.cap, None) for i, (a, b) in enumerate(parts)]
         self._next_index = len(self._timeline)
         self._tasks: set[asyncio.Future[Page[CallRecord]]] = set()
         self._inflight = self._held = self._hoping = 0
