@@ -9,20 +9,32 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from nxcc_async._core import timeutil
 from nxcc_async._core.converter import Codec
+from nxcc_async._core.lazy import Lazy
 
 E = TypeVar("E", bound=enum.IntEnum)
 
-EPOCH_MS = Codec(load=timeutil.from_epoch_ms, dump=timeutil.to_epoch_ms)
-"""Epoch milliseconds <-> aware UTC datetime (0/null <-> ``None``)."""
+EPOCH_MS = Codec(
+    load=timeutil.from_epoch_ms,
+    dump=timeutil.to_epoch_ms,
+    lazy=Lazy(int, 1, timeutil.MAX_EPOCH_S * 1000),
+)
+"""Epoch milliseconds <-> aware UTC datetime (0/null <-> ``None``). Whole milliseconds a
+``datetime`` can hold are kept raw and converted on first read."""
 
-EPOCH_S = Codec(load=timeutil.from_epoch_s, dump=timeutil.to_epoch_s)
-"""Epoch seconds (number or digit string) <-> aware UTC datetime (0/null <-> ``None``)."""
+EPOCH_S = Codec(
+    load=timeutil.from_epoch_s,
+    dump=timeutil.to_epoch_s,
+    lazy=Lazy(int, 1, timeutil.MAX_EPOCH_S),
+)
+"""Epoch seconds (number or digit string) <-> aware UTC datetime (0/null <-> ``None``). Whole
+seconds are kept raw and converted on first read."""
 
 _LOCAL_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -62,23 +74,28 @@ def _dump_decimal(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-DECIMAL = Codec(load=_load_decimal, dump=_dump_decimal)
+DECIMAL = Codec(
+    load=_load_decimal,
+    dump=_dump_decimal,
+    lazy=Lazy(float, -sys.float_info.max, sys.float_info.max),
+)
 """A JSON number of money <-> ``Decimal`` (from the number's shortest text, no float noise).
-Text that is no number, NaN and infinities raise ``ValueError`` (never a silent ``None``)."""
+Text that is no number, NaN and infinities raise ``ValueError`` (never a silent ``None``).
+Finite floats are kept raw and converted on first read."""
 
 
 def _load_optional_float(value: Any) -> float | None:
     return None if value is None or value == "" else float(value)
 
 
-OPTIONAL_FLOAT = Codec(load=_load_optional_float, dump=lambda v: v)
+OPTIONAL_FLOAT = Codec(load=_load_optional_float, dump=lambda v: v, accept=float)
 
 
 def _load_optional_int(value: Any) -> int | None:
     return None if value is None or value == "" else int(value)
 
 
-OPTIONAL_INT = Codec(load=_load_optional_int, dump=lambda v: v)
+OPTIONAL_INT = Codec(load=_load_optional_int, dump=lambda v: v, accept=int)
 
 
 def _load_str_tuple(value: Any) -> tuple[str, ...]:
@@ -129,4 +146,4 @@ def mapped_enum(members: Mapping[int, Any], dump_fn: Callable[[Any], int]) -> Co
             return None
         return value if value.__class__ is int else dump_fn(value)
 
-    return Codec(load=load, dump=dump)
+    return Codec(load=load, dump=dump, table=table)

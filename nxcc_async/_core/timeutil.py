@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TypeAlias
+from typing import Final, TypeAlias
 
 UTC = dt.timezone.utc
 _from_timestamp = dt.datetime.fromtimestamp
@@ -59,6 +59,8 @@ def check_range(
 #: beyond it ``fromtimestamp`` raises ``OSError`` on some platforms instead of ``ValueError``.
 _MIN_S = -62_135_596_800.0
 _MAX_S = 253_402_300_799.0
+#: The last whole Unix second a ``datetime`` can hold (9999-12-31T23:59:59Z).
+MAX_EPOCH_S: Final = 253_402_300_799
 
 
 def _utc(seconds: float) -> dt.datetime:

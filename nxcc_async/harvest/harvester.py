@@ -23,6 +23,7 @@ from contextlib import aclosing
 
 import attrs
 
+from nxcc_async._core.lazy import raw_reader
 from nxcc_async.harvest.planner import Window
 from nxcc_async.harvest.scheduler import PageScheduler
 from nxcc_async.harvest.state import HarvestState, Source
@@ -30,6 +31,7 @@ from nxcc_async.nxcc.records import CallRecord
 
 #: Seconds of ids kept for de-duplication behind the last finished window.
 _OVERLAP_MEMORY = 2
+_start_raw = raw_reader(CallRecord, "start_time")
 
 
 @attrs.frozen
@@ -161,9 +163,13 @@ class Harvester:
             if call_id in recent:
                 self._duplicates += 1
                 continue
-            second = window.end if record.start_time is None else int(record.start_time.timestamp())
-            if not self._start <= second < self._end and record.start_time is not None:
-                continue
+            started = _start_raw(record)  # epoch ms while lazy: no datetime built
+            if started is None:
+                second = window.end
+            else:
+                second = started // 1000 if started.__class__ is int else int(started.timestamp())
+                if not self._start <= second < self._end:
+                    continue
             recent[call_id] = second
             fresh.append(record)
         horizon = window.end - _OVERLAP_MEMORY

@@ -9,17 +9,24 @@ back in a row (:meth:`WindowJob.take`).
 
 from __future__ import annotations
 
+import datetime as dt
+
+from nxcc_async._core.lazy import raw_reader
 from nxcc_async.harvest.planner import Window
 from nxcc_async.nxcc.records import CallRecord
 
 #: ``cap`` of a window whose rows are out of ``startTime`` order: never cut, never estimated.
 NEVER = 1 << 62
+_start_raw = raw_reader(CallRecord, "start_time")
 
 
-def start_second(record: CallRecord) -> float | None:
-    """A row's ``startTime`` in Unix seconds."""
-    start = record.start_time
-    return None if start is None else start.timestamp()
+def start_ms(record: CallRecord) -> int | None:
+    """A row's ``startTime`` in epoch milliseconds (read raw while the field is lazy: no
+    ``datetime`` built)."""
+    started: int | dt.datetime | None = _start_raw(record)
+    if started is None or isinstance(started, int):
+        return started
+    return round(started.timestamp() * 1000)
 
 
 class WindowJob:
@@ -109,7 +116,7 @@ class WindowJob:
             records += self.pages.pop(number)
         if not done:  # rows of the second ``end`` go with the next run
             keep = len(records)
-            while keep and (start_second(records[keep - 1]) or 0.0) >= end:
+            while keep and (start_ms(records[keep - 1]) or 0) >= end * 1000:
                 keep -= 1
             records, self.carry = records[:keep], records[keep:]
         window = Window(self.index, self.taken, end)

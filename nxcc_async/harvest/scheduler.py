@@ -37,7 +37,7 @@ from functools import partial
 from nxcc_async._core.errors import HarvestError, NXCCError
 from nxcc_async._core.page import Page
 from nxcc_async.harvest import estimate
-from nxcc_async.harvest.job import NEVER, WindowJob, start_second
+from nxcc_async.harvest.job import NEVER, WindowJob, start_ms
 from nxcc_async.harvest.planner import Window, segments
 from nxcc_async.harvest.state import Source
 from nxcc_async.nxcc.records import CallRecord
@@ -50,11 +50,13 @@ PROBE_MARGIN = 0.5
 
 def _ascending_end(items: list[CallRecord]) -> float | None:
     """The last row's ``startTime`` (seconds) when the rows ascend by it, else ``None``."""
-    times = [record.start_time for record in items if record.start_time is not None]
-    pairs = map(operator.le, times, itertools.islice(times, 1, None))
-    if len(times) < len(items) or not all(pairs):
+    times = [start_ms(record) for record in items]
+    known = [t for t in times if t is not None]
+    if len(known) < len(times) or not all(
+        map(operator.le, known, itertools.islice(known, 1, None))
+    ):
         return None
-    return start_second(items[-1])
+    return known[-1] / 1000
 
 
 class PageScheduler:

@@ -8,6 +8,7 @@ vendor numbers, money as exact decimal text, and ``extra`` as JSON text (``None`
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import time
 import types
 import typing
@@ -20,6 +21,7 @@ import orjson
 
 from nxcc_async._core import timeutil
 from nxcc_async._core.converter import camel
+from nxcc_async._core.lazy import raw_reader
 from nxcc_async.nxcc.records import CallRecord
 
 Kind = Literal["str", "int", "float", "bool", "time", "decimal", "json"]
@@ -85,14 +87,32 @@ def _extra_json(value: Any) -> str | None:
     return orjson.dumps(dict(value)).decode() if value else None
 
 
+def _time_ms(value: dt.datetime | int | None) -> int | None:
+    """A time slot's content as epoch ms: a raw (lazy) value already is."""
+    return value if value.__class__ is int else _epoch_ms(value)  # type: ignore[arg-type]
+
+
+def _readers() -> tuple[Callable[[Any], Any], ...]:
+    """How each column's value is read: time slots raw (no ``datetime`` built and taken apart
+    again), everything else as the attribute."""
+    return tuple(
+        raw_reader(CallRecord, c.attr) if c.kind == "time" else operator.attrgetter(c.attr)
+        for c in COLUMNS
+    )
+
+
 COLUMNS, _CONVERTERS = _build()
-_GET = tuple(c.attr for c in COLUMNS)
-_CONVERT = tuple((i, fn) for i, fn in enumerate(_CONVERTERS) if fn is not None)
+_READ = _readers()
+_CONVERT = tuple(
+    (i, _time_ms if c.kind == "time" else fn)
+    for i, (c, fn) in enumerate(zip(COLUMNS, _CONVERTERS, strict=True))
+    if fn is not None
+)
 
 
 def row(record: CallRecord) -> list[Any]:
     """The normalised column values of one record, in :data:`COLUMNS` order."""
-    values = [getattr(record, name) for name in _GET]
+    values = [read(record) for read in _READ]
     for i, fn in _CONVERT:
         values[i] = fn(values[i])
     return values
