@@ -34,8 +34,8 @@ class WindowJob:
 
     __slots__ = (
         "allowed", "cap", "carry", "cut", "ends", "given", "high", "highest", "hope", "hoped",
-        "index", "last", "low", "next", "pages", "prior", "probe_to", "sent", "start", "stop",
-        "taken", "top",
+        "index", "last", "low", "next", "pages", "pending", "prior", "probe_to", "sent", "start",
+        "stop", "taken", "top",
     )  # fmt: skip
 
     def __init__(self, index: int, start: int, stop: int, cap: int, prior: float | None) -> None:
@@ -49,6 +49,7 @@ class WindowJob:
         self.pages: dict[int, list[CallRecord]] = {}  # back, not handed out
         self.ends: dict[int, float] = {}  # full page -> startTime of its last row (seconds)
         self.sent: set[int] = set()
+        self.pending = 0  # pages in flight
         self.hoped: set[int] = set()  # pages in flight past the shaded estimate
         self.next = 1  # the lowest page not requested
         self.highest = 0  # the highest page requested

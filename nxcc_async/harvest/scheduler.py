@@ -18,8 +18,9 @@ by number (see :mod:`~nxcc_async.harvest.job`), so a window has many pages in fl
   first), and, only when slots would idle and fewer than ``WASTE`` requests were wasted, one page
   per window past the shaded estimate. No page past a page that came back short is requested.
 - **Bounded memory.** Pages held (back, not handed out) plus pages in flight stay within
-  ``budget``; only the oldest window may go beyond it, so the harvest always moves. The oldest
-  window's pages are handed out as soon as they are back in a row.
+  ``budget``; only the oldest window may go beyond it, so the harvest always moves, and windows
+  of later segments leave ``cap`` pages of it to the oldest window's segment. The
+  oldest window's pages are handed out as soon as they are back in a row.
 
 Cuts, estimates and early hand-out rely on the rows' ``startTime`` order: a window whose page is
 not in order is never cut nor estimated, its pages go one after another to its short page, and
@@ -46,6 +47,8 @@ from nxcc_async.nxcc.records import CallRecord
 WASTE = 2
 #: The margin of the estimate that probes go up to (wider than the estimated pages').
 PROBE_MARGIN = 0.5
+#: Pages held plus pages in flight at most, in windows of ``cap`` pages.
+BUDGET_CAPS = 4
 
 
 def _ascending_end(items: list[CallRecord]) -> float | None:
@@ -70,7 +73,7 @@ class PageScheduler:
         self._size = source.page_size
         self._concurrency = max(1, source.concurrency)
         self.cap = max(16, 2 * self._concurrency)
-        self.budget = 4 * self.cap
+        self.budget = BUDGET_CAPS * self.cap
         #: rows per second at the newest page back (saved in checkpoints: a resume starts on it)
         self.rate = rate
         self._seen: dict[int, float] = {}  # window -> its average rate over its full pages
@@ -121,10 +124,22 @@ class PageScheduler:
 
     # -- sending ---------------------------------------------------------------------------------
 
+    def _allowed_to_send(self) -> list[WindowJob]:
+        """The windows that may have pages requested now: the oldest always; the others while
+        pages held plus in flight are under the budget, and those of other segments than the
+        oldest window's only while they leave a window's worth of it (``cap`` pages) to the
+        oldest window's segment, where the harvest goes next."""
+        head = self._timeline[0] if self._timeline else None
+        if head is None or self._held + self._inflight >= self.budget:
+            return self._timeline[:1]
+        ahead = sum(len(j.pages) + j.pending for j in self._timeline if j.stop != head.stop)
+        if ahead < self.budget - self.cap:
+            return self._timeline
+        return [job for job in self._timeline if job.stop == head.stop]
+
     def _choose(self) -> tuple[WindowJob, int] | None:
         """The next page to request (see the module doc for the order)."""
-        room = self.budget - self._held - self._inflight > 0
-        jobs = self._timeline if room else self._timeline[:1]
+        jobs = self._allowed_to_send()
         self._refresh()
         for job in jobs:
             number = job.probe(job.probe_to)
@@ -157,6 +172,7 @@ class PageScheduler:
                 return
             job, number = chosen
             job.mark_sent(number)
+            job.pending += 1
             self._inflight += 1
             self.requests += 1
             self.peak_inflight = max(self.peak_inflight, self._inflight)
@@ -175,6 +191,7 @@ class PageScheduler:
     def _done(self, job: WindowJob, number: int, task: asyncio.Future[Page[CallRecord]]) -> None:
         self._tasks.discard(task)
         self._inflight -= 1
+        job.pending -= 1
         if task.cancelled():
             return
         try:
