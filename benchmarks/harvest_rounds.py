@@ -47,10 +47,13 @@ async def harvest(keys: list[float], records: list[CallRecord], concurrency: int
     """Harvest the week; the sizes of the rounds of requests."""
     waiting: list[asyncio.Future[None]] = []
 
+    throttle = asyncio.Semaphore(concurrency)  # the client's: requests in flight at most
+
     async def fetch(low: int, high: int, number: int) -> Page[CallRecord]:
-        answered = asyncio.get_running_loop().create_future()
-        waiting.append(answered)
-        await answered
+        async with throttle:
+            answered = asyncio.get_running_loop().create_future()
+            waiting.append(answered)
+            await answered
         first = bisect.bisect_left(keys, low) + (number - 1) * SIZE
         stop = bisect.bisect_left(keys, high + 1)
         return Page(items=records[first : min(first + SIZE, stop)], page=number, size=SIZE)

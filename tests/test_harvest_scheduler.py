@@ -39,20 +39,23 @@ class FakeServer:
     known: list[int] = attrs.field(factory=list)
     in_flight: int = 0
     peak: int = 0
+    gate: asyncio.Semaphore | None = None
     _keys: list[float] = attrs.field(factory=list)
 
     def __attrs_post_init__(self) -> None:
         self._keys = [r.start_time.timestamp() for r in self.rows]  # type: ignore[union-attr]
 
     async def fetch(self, low: int, high: int, number: int) -> Page[CallRecord]:
-        self.sent.append((low, high, number))
-        self.known.append(len(self.answers))
-        self.in_flight += 1
-        self.peak = max(self.peak, self.in_flight)
-        try:
-            await asyncio.sleep(self.latency)
-        finally:
-            self.in_flight -= 1
+        assert self.gate is not None
+        async with self.gate:  # the client's throttle: requests in flight at most
+            self.sent.append((low, high, number))
+            self.known.append(len(self.answers))
+            self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
+            try:
+                await asyncio.sleep(self.latency)
+            finally:
+                self.in_flight -= 1
         hits = self.rows[
             bisect.bisect_left(self._keys, low) : bisect.bisect_left(self._keys, high + 1)
         ]
@@ -63,6 +66,7 @@ class FakeServer:
         return Page(items=items, page=number, size=self.size)
 
     def source(self, concurrency: int) -> Source:
+        self.gate = asyncio.Semaphore(concurrency)
         return Source(self.fetch, concurrency=concurrency, page_size=self.size, fingerprint="t")
 
     def pages_needed(self, start: int, end: int) -> int:

@@ -30,11 +30,14 @@ NEAR = 2.0
 Ends = Mapping[int, float]
 
 
-def pace(low: float, size: int, ends: Ends) -> tuple[float, float]:
-    """Rows per second over the last ``PACE_PAGES`` full pages back, and the seconds they span
-    (``ends`` not empty)."""
-    k = max(ends)
-    j = max((n for n in ends if n <= k - PACE_PAGES), default=0)
+def pace(low: float, size: int, ends: Ends, k: int | None = None) -> tuple[float, float]:
+    """Rows per second over the last ``PACE_PAGES`` full pages back up to page ``k`` (the
+    newest by default; ``ends`` not empty), and the seconds they span."""
+    k = max(ends) if k is None else k
+    j = k - PACE_PAGES
+    while j > 0 and j not in ends:
+        j -= 1
+    j = max(j, 0)
     span = max(1.0, ends[k] - (ends[j] if j else low))
     return (k - j) * size / span, span
 
@@ -50,11 +53,10 @@ def rate(low: float, size: int, ends: Ends, prior: float | None) -> float | None
 
 def head_rate(low: float, size: int, ends: Ends) -> float | None:
     """Rows per second at the start of a query (its first full pages), ``None`` before."""
-    first = [n for n in ends if n <= PACE_PAGES]
-    if not first:
-        return None
-    k = max(first)
-    return k * size / max(1.0, ends[k] - low)
+    for k in range(PACE_PAGES, 0, -1):
+        if k in ends:
+            return k * size / max(1.0, ends[k] - low)
+    return None
 
 
 def rows_ahead(
@@ -62,21 +64,22 @@ def rows_ahead(
     high: float,
     size: int,
     ends: Ends,
+    top: int,
     *,
     prior: float | None = None,
     after: float | None = None,
     overall: float | None = None,
 ) -> float | None:
-    """Rows of the query ``[low, high]`` (seconds) expected past its newest full page (all of
-    them before any page is back, from ``prior``); ``None`` when nothing is known."""
-    k = max(ends, default=0)
+    """Rows of the query ``[low, high]`` (seconds) expected past its newest full page ``top``
+    (all of them before any page is back, from ``prior``); ``None`` when nothing is known."""
+    k = top
     if not k:
         if prior is None:
             return None
         per_second = prior if overall is None else min(prior, overall)
         return per_second * max(0.0, high + 1 - low)
     left = max(0.0, high + 1 - ends[k])
-    recent, span = pace(low, size, ends)
+    recent, span = pace(low, size, ends, k)
     near = NEAR * span
     if left <= near:
         return (recent if after is None else (recent + after) / 2) * left

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from nxcc_async._core.lazy import raw_reader
+from nxcc_async.harvest import estimate
 from nxcc_async.harvest.planner import Window
 from nxcc_async.nxcc.records import CallRecord
 
@@ -33,9 +34,9 @@ class WindowJob:
     """The pages of one window's query: requested, back, handed out."""
 
     __slots__ = (
-        "allowed", "cap", "carry", "cut", "ends", "given", "high", "highest", "hope", "hoped",
-        "index", "last", "low", "next", "pages", "pending", "prior", "probe_to", "sent", "start",
-        "stop", "taken", "top",
+        "after", "allowed", "cap", "carry", "cut", "ends", "given", "high", "highest", "hope",
+        "hoped", "index", "last", "low", "next", "pages", "pending", "prior", "probe_to", "sent",
+        "start", "stop", "taken", "top",
     )  # fmt: skip
 
     def __init__(self, index: int, start: int, stop: int, cap: int, prior: float | None) -> None:
@@ -58,6 +59,7 @@ class WindowJob:
         self.cut: int | None = None  # the second the window ends at, when cut
         self.given, self.taken = 0, start  # pages handed out, and the second they reach
         self.carry: list[CallRecord] = []  # rows of the second ``taken``, for the next run
+        self.after: WindowJob | None = None  # the next window in time
 
     @property
     def window(self) -> Window:
@@ -68,6 +70,10 @@ class WindowJob:
     def count(self) -> int | None:
         """How many pages the window has, once known."""
         return self.last if self.last is not None else (self.cap if self.cut is not None else None)
+
+    def head_rate(self, size: int) -> float | None:
+        """Rows per second at the window's start, once its first full pages are back."""
+        return estimate.head_rate(self.low, size, self.ends)
 
     def certain(self) -> int:
         """Pages needed whatever the data: up to the one after the newest full page."""

@@ -17,6 +17,9 @@ by number (see :mod:`~nxcc_async.harvest.job`), so a window has many pages in fl
   :mod:`~nxcc_async.harvest.estimate` says very likely exists; the window with the most of them
   first), and, only when slots would idle and fewer than ``WASTE`` requests were wasted, one page
   per window past the shaded estimate. No page past a page that came back short is requested.
+- **A few pages queued.** Past ``concurrency`` pages in flight, up to half as many more
+  *certain* pages are handed to the page function, to wait in the client's throttle (which caps
+  requests in flight): a slot freed is taken at once, while the client decodes what came back.
 - **Bounded memory.** Pages held (back, not handed out) plus pages in flight stay within
   ``budget``; only the oldest window may go beyond it, so the harvest always moves, and windows
   of later segments leave ``cap`` pages of it to the oldest window's segment. The
@@ -73,6 +76,9 @@ class PageScheduler:
         self._size = source.page_size
         self._concurrency = max(1, source.concurrency)
         self.cap = max(16, 2 * self._concurrency)
+        # pages handed to the page function at most: past ``concurrency``, only certain pages,
+        # waiting in the client's throttle to take a slot the moment one frees
+        self._queued = self._concurrency + self._concurrency // 2
         self.budget = BUDGET_CAPS * self.cap
         #: rows per second at the newest page back (saved in checkpoints: a resume starts on it)
         self.rate = rate
@@ -82,45 +88,56 @@ class PageScheduler:
         self._past = (0.0, 0) if rate is None else (rate, 1)
         parts = segments(start, end, concurrency=self._concurrency, shortest=shortest)
         self._timeline = [WindowJob(i, a, b, self.cap, None) for i, (a, b) in enumerate(parts)]
+        for before, after in itertools.pairwise(self._timeline):
+            before.after = after
         self._next_index = len(self._timeline)
         self._tasks: set[asyncio.Future[Page[CallRecord]]] = set()
         self._inflight = self._held = self._hoping = 0
         self._error: BaseException | None = None
         self._wake = asyncio.Event()
         self._fill_soon = self._closed = False
-        self._dirty = True  # page limits to recompute
+        self._dirty = True  # page limits of every window to recompute
+        self._stale: set[WindowJob] = set()  # windows with a new page back since
         #: requests sent, empty pages past windows' ends, most in flight, most pages held
         self.requests = self.wasted = self.peak_inflight = self.peak_held = 0
 
     # -- estimates -------------------------------------------------------------------------------
 
     def _refresh(self) -> None:
-        """Every window's page limits from what is known now (once per new page, cut or window
-        handed out). A window with no density to start from goes at most its share of the
-        slots, or as many pages as it has back, past its newest full page."""
-        if not self._dirty:
+        """Page limits from what is known now: of the windows with a new page back, and of all
+        of them after a cut, a window handed out, or as many new pages as there are windows
+        (the overall rate and the rates after each window move slowly). A window with no
+        density to start from goes at most its share of the slots, or as many pages as it has
+        back, past its newest full page."""
+        timeline = self._timeline
+        if self._dirty or len(self._stale) >= len(timeline):
+            jobs: list[WindowJob] | set[WindowJob] = timeline
+            self._dirty = False
+        elif self._stale:
+            jobs = self._stale
+        else:
             return
-        self._dirty = False
         # the mean of the windows' own rates: each samples the density where it started (a sum
         # of rows over a sum of seconds would weigh the long, sparse samples most)
         count = self._past[1] + len(self._seen)
         overall = (self._past[0] + sum(self._seen.values())) / count if count else None
-        share = -(-self._concurrency // max(1, len(self._timeline)))
-        for i, job in enumerate(self._timeline):
+        share = -(-self._concurrency // max(1, len(timeline)))
+        for job in jobs:
             if job.cap == NEVER:
                 job.allowed = job.probe_to = job.hope = 0  # rows out of order: certain pages only
                 continue
-            nxt = self._timeline[i + 1] if i + 1 < len(self._timeline) else None
-            after = None if nxt is None else estimate.head_rate(nxt.low, self._size, nxt.ends)
+            after = None if job.after is None else job.after.head_rate(self._size)
             ahead = estimate.rows_ahead(
-                job.low, job.high, self._size, job.ends, prior=job.prior, after=after,
+                job.low, job.high, self._size, job.ends, job.top, prior=job.prior, after=after,
                 overall=overall,
             )  # fmt: skip
-            full = max(job.ends, default=0)
             limit = job.top + max(job.top + 1, share) if job.prior is None else NEVER
-            job.allowed = min(limit, estimate.pages(full, self._size, ahead))
-            job.probe_to = min(job.allowed, estimate.pages(full, self._size, ahead, PROBE_MARGIN))
-            job.hope = min(limit, estimate.pages(full, self._size, ahead, 0.0))
+            job.allowed = min(limit, estimate.pages(job.top, self._size, ahead))
+            job.probe_to = min(
+                job.allowed, estimate.pages(job.top, self._size, ahead, PROBE_MARGIN)
+            )
+            job.hope = min(limit, estimate.pages(job.top, self._size, ahead, 0.0))
+        self._stale = set()
 
     # -- sending ---------------------------------------------------------------------------------
 
@@ -137,10 +154,17 @@ class PageScheduler:
             return self._timeline
         return [job for job in self._timeline if job.stop == head.stop]
 
-    def _choose(self) -> tuple[WindowJob, int] | None:
-        """The next page to request (see the module doc for the order)."""
+    def _choose(self, certain_only: bool = False) -> tuple[WindowJob, int] | None:
+        """The next page to request (see the module doc for the order); with
+        ``certain_only``, only a page needed whatever the data."""
         jobs = self._allowed_to_send()
         self._refresh()
+        if certain_only:
+            for job in jobs:
+                number = job.lowest(job.certain())
+                if number is not None:
+                    return job, number
+            return None
         for job in jobs:
             number = job.probe(job.probe_to)
             if number is not None:
@@ -166,8 +190,8 @@ class PageScheduler:
         return None
 
     def _fill(self) -> None:
-        while self._inflight < self._concurrency and self._error is None and not self._closed:
-            chosen = self._choose()
+        while self._inflight < self._queued and self._error is None and not self._closed:
+            chosen = self._choose(certain_only=self._inflight >= self._concurrency)
             if chosen is None:
                 return
             job, number = chosen
@@ -222,7 +246,7 @@ class PageScheduler:
     # -- receiving -------------------------------------------------------------------------------
 
     def _receive(self, job: WindowJob, number: int, items: list[CallRecord]) -> None:
-        self._dirty = True
+        self._stale.add(job)
         if number in job.hoped:
             job.hoped.discard(number)
             self._hoping -= 1
@@ -272,6 +296,8 @@ class PageScheduler:
         job.cut = min(second, job.stop)
         if job.cut < job.stop:
             rest = WindowJob(self._next_index, job.cut, job.stop, self.cap, self.rate)
+            rest.after, job.after = job.after, rest
+            self._dirty = True
             self._next_index += 1
             self._timeline.insert(self._timeline.index(job) + 1, rest)
 
