@@ -17,9 +17,6 @@ by number (see :mod:`~nxcc_async.harvest.job`), so a window has many pages in fl
   :mod:`~nxcc_async.harvest.estimate` says very likely exists; the window with the most of them
   first), and, only when slots would idle and fewer than ``WASTE`` requests were wasted, one page
   per window past the shaded estimate. No page past a page that came back short is requested.
-- **A few pages queued.** Past ``concurrency`` pages in flight, up to half as many more
-  *certain* pages are handed to the page function, to wait in the client's throttle (which caps
-  requests in flight): a slot freed is taken at once, while the client decodes what came back.
 - **Bounded memory.** Pages held (back, not handed out) plus pages in flight stay within
   ``budget``; only the oldest window may go beyond it, so the harvest always moves, and windows
   of later segments leave ``cap`` pages of it to the oldest window's segment. The
@@ -76,9 +73,6 @@ class PageScheduler:
         self._size = source.page_size
         self._concurrency = max(1, source.concurrency)
         self.cap = max(16, 2 * self._concurrency)
-        # pages handed to the page function at most: past ``concurrency``, only certain pages,
-        # waiting in the client's throttle to take a slot the moment one frees
-        self._queued = self._concurrency + self._concurrency // 2
         self.budget = BUDGET_CAPS * self.cap
         #: rows per second at the newest page back (saved in checkpoints: a resume starts on it)
         self.rate = rate
@@ -154,17 +148,10 @@ class PageScheduler:
             return self._timeline
         return [job for job in self._timeline if job.stop == head.stop]
 
-    def _choose(self, certain_only: bool = False) -> tuple[WindowJob, int] | None:
-        """The next page to request (see the module doc for the order); with
-        ``certain_only``, only a page needed whatever the data."""
+    def _choose(self) -> tuple[WindowJob, int] | None:
+        """The next page to request (see the module doc for the order)."""
         jobs = self._allowed_to_send()
         self._refresh()
-        if certain_only:
-            for job in jobs:
-                number = job.lowest(job.certain())
-                if number is not None:
-                    return job, number
-            return None
         for job in jobs:
             number = job.probe(job.probe_to)
             if number is not None:
@@ -190,8 +177,8 @@ class PageScheduler:
         return None
 
     def _fill(self) -> None:
-        while self._inflight < self._queued and self._error is None and not self._closed:
-            chosen = self._choose(certain_only=self._inflight >= self._concurrency)
+        while self._inflight < self._concurrency and self._error is None and not self._closed:
+            chosen = self._choose()
             if chosen is None:
                 return
             job, number = chosen

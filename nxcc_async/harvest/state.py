@@ -28,9 +28,8 @@ def fingerprint(identity: Mapping[str, Any]) -> str:
 @attrs.frozen
 class Source:
     """A harvest's view of a client: ``fetch`` one page of one time window, ``concurrency``
-    (requests in flight at most: ``fetch`` enforces it, the harvester may call it up to 1.5
-    times as often at once), ``page_size``, and the ``fingerprint`` of the harvest's arguments
-    (a checkpoint of other arguments is never applied)."""
+    (requests in flight at most), ``page_size``, and the ``fingerprint`` of the harvest's
+    arguments (a checkpoint of other arguments is never applied)."""
 
     fetch: FetchPage
     concurrency: int
