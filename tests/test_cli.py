@@ -269,7 +269,7 @@ def test_progress_log_lines() -> None:
 def test_retries_quiet_unless_verbose(env: Emulator, tmp_path: Path, capsys) -> None:
     from nxcc_async.emulator import Faults
 
-    args = ["cdrs", "export", "--start", "2025-01-01", "--end", "2025-01-01T04:00Z",
+    args = ["cdrs", "export", "--start", "2025-01-01", "--end", "2025-01-02",
             "--progress", "off", "--overwrite", "--max-retries", "8",
             "--out", str(tmp_path / "x.jsonl")]  # fmt: skip
     env.faults = Faults(code99=0.3)

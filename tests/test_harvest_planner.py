@@ -1,4 +1,4 @@
-"""The window planner: windows partition the period, requests overlap, sizes follow density."""
+"""The first cut of the period: segments partition it, few of them; windows' requests overlap."""
 
 from __future__ import annotations
 
@@ -6,54 +6,39 @@ import itertools
 
 import pytest
 
-from nxcc_async.harvest.planner import Planner, Window
+from nxcc_async.harvest.planner import MAX_SEGMENTS, Window, segments
 
 
-def drain(planner: Planner, calls_per_window: int = 0) -> list[Window]:
-    windows = []
-    while not planner.exhausted:
-        window = planner.next_window()
-        planner.observe(window, calls_per_window)
-        windows.append(window)
-    return windows
+def test_segments_partition_the_period() -> None:
+    parts = segments(1000, 50_000, concurrency=16, shortest=600)
+    assert len(parts) == 4  # one per four requests in flight
+    assert parts[0][0] == 1000
+    assert parts[-1][1] == 50_000
+    for (_, end), (start, _) in itertools.pairwise(parts):
+        assert end == start
+    sizes = {b - a for a, b in parts}
+    assert max(sizes) - min(sizes) <= 1
 
 
-def test_windows_partition_the_period_and_requests_overlap() -> None:
-    windows = drain(Planner(1000, 50_000, initial=777), calls_per_window=30)
-    assert windows[0].start == 1000
-    assert windows[-1].end == 50_000
-    for before, after in itertools.pairwise(windows):
-        assert before.end == after.start
-        low, _ = after.request_range
-        _, high = before.request_range
-        assert low < high  # each second is asked for by two windows at the edges
-    assert [w.index for w in windows] == list(range(len(windows)))
+@pytest.mark.parametrize(
+    ("concurrency", "span", "expected"),
+    [(1, 10**6, 1), (4, 10**6, 1), (64, 10**6, MAX_SEGMENTS), (16, 1500, 2), (16, 10, 1)],
+)
+def test_few_segments_never_shorter_than_asked(concurrency: int, span: int, expected: int) -> None:
+    assert len(segments(0, span, concurrency=concurrency, shortest=600)) == expected
 
 
-def test_empty_stretches_make_windows_grow_and_dense_ones_shrink() -> None:
-    planner = Planner(0, 10**7, initial=100)
-    first = planner.next_window()
-    planner.observe(first, 0)
-    second = planner.next_window()
-    planner.observe(second, 0)
-    third = planner.next_window()
-    assert (first.seconds, second.seconds, third.seconds) == (100, 200, 400)
-    planner.observe(third, 4000)  # 10 calls per second now
-    assert planner.next_size() < 40
+def test_requests_overlap_by_a_second() -> None:
+    before, after = Window(0, 100, 200), Window(1, 200, 300)
+    assert before.request_range == (99, 200)
+    assert after.request_range[0] < before.request_range[1]
+    assert Window(0, 0, 5).request_range == (0, 5)
+    assert str(before) == "window #0 [100, 200)"
 
 
-def test_size_targets_the_density() -> None:
-    planner = Planner(0, 10**6, target=80, initial=3600, rate=1.0)
-    assert planner.next_size() == 80
-    assert Planner(0, 10, initial=5, maximum=5, rate=1e-9).next_size() == 5  # clamped
-
-
-def test_bad_plans() -> None:
+def test_bad_periods() -> None:
     with pytest.raises(ValueError, match="before start"):
-        Planner(10, 5)
-    with pytest.raises(ValueError, match="minimum"):
-        Planner(0, 5, initial=0)
-    planner = Planner(0, 0)
-    assert planner.exhausted
-    with pytest.raises(ValueError, match="fully planned"):
-        planner.next_window()
+        segments(10, 5, concurrency=4, shortest=1)
+    with pytest.raises(ValueError, match="shortest"):
+        segments(0, 5, concurrency=4, shortest=0)
+    assert segments(7, 7, concurrency=4, shortest=1) == []

@@ -31,11 +31,14 @@ def calls(every: int = 7) -> list[CallRecord]:
     ]
 
 
-def source_of(records: list[CallRecord], *, size: int = 20, fail: set[int] | None = None) -> Source:
-    """A page function over ``records`` with the [low, high] rule; ``fail``: low edges that fail."""
+def source_of(
+    records: list[CallRecord], *, size: int = 20, fail: set[tuple[int, int]] | None = None
+) -> Source:
+    """A page function over ``records`` with the [low, high] rule; ``fail``: the (low edge,
+    page) pairs that fail."""
 
     async def fetch(low: int, high: int, number: int) -> Page[CallRecord]:
-        if fail and low in fail:
+        if fail and (low, number) in fail:
             raise ServerError(99, "down")
         hits = [r for r in records if r.start_time and low <= r.start_time.timestamp() <= high]
         return Page(items=hits[(number - 1) * size : number * size], page=number, size=size)
@@ -61,9 +64,9 @@ async def drain(harvester: Harvester) -> None:
 
 
 async def test_a_failing_page_names_its_window_and_page() -> None:
-    source = source_of(calls(), fail={START + 899})
+    source = source_of(calls(), fail={(START - 1, 3)})
     harvester = Harvester(source, START, END, window=900)
-    with pytest.raises(HarvestError, match=r"window #1 \[1700000900, 1700001800\).*page 1"):
+    with pytest.raises(HarvestError, match=r"window #0 \[1700000000, \d+\) .*page 3 kept"):
         await drain(harvester)
 
 

@@ -264,12 +264,12 @@ class Cdrs(SyncResource):
     ) -> Iterator[CallRecord]:
         """Every CDR that started in ``[start, end)``, exactly once, fetched concurrently.
 
-        The period is cut into time windows sized to the data's density (starting at
-        ``window`` seconds); windows are fetched concurrently within the client's
-        ``max_concurrency`` and ``rate_limit`` and handed out in time order, one batch per
-        window. With ``checkpoint`` (a file path) the state is saved when the consumer comes
-        back for more (at most every ``checkpoint_every`` seconds; 0: after every batch), and a
-        rerun with the same arguments resumes there. See ``docs/harvesting.md``.
+        The period is cut into a few time windows (none shorter than ``window`` seconds) whose
+        pages are fetched concurrently, as many as the rows seen so far say exist, within the
+        client's ``max_concurrency`` and ``rate_limit``; runs of pages are handed out in time
+        order, one batch each. With ``checkpoint`` (a file path) the state is saved when the
+        consumer comes back for more (at most every ``checkpoint_every`` seconds; 0: after every
+        batch), and a rerun with the same arguments resumes there. See ``docs/harvesting.md``.
         """
         return self._portal.iterate(
             self._async.harvest(

@@ -1,16 +1,14 @@
-"""The harvester: every CDR of a period exactly once, windows fetched concurrently, in order.
+"""The harvester: every CDR of a period exactly once, pages fetched concurrently, in order.
 
 - It knows no client: a :class:`~nxcc_async.harvest.state.Source` gives it a page function
   ``fetch(low, high, page)``, the concurrency, the page size and the harvest's fingerprint
   (``cdrs.harvest`` passes one whose pages go through the client's throttle and retries).
-- The period ``[start, end)`` (by the calls' ``startTime``) is cut into windows by the
-  :class:`~nxcc_async.harvest.planner.Planner`; up to ``2 x concurrency`` windows are in flight,
-  the pages of one window are fetched one after another (``cdr/page`` has no total) by the one
-  paging loop of ``_core/pagination.py``; a failing page is retried by the client on its own, a
-  page that keeps failing stops the harvest with a ``HarvestError`` naming window and page.
+- The :class:`~nxcc_async.harvest.scheduler.PageScheduler` cuts the period ``[start, end)`` (by
+  the calls' ``startTime``) into windows and keeps ``concurrency`` pages in flight, many pages
+  of one window at once; a failing page is retried by the client on its own, a page that keeps
+  failing stops the harvest with a ``HarvestError`` naming window and page.
 - Finished windows are handed out **in time order**, one batch per window. Memory is bounded by
-  the windows in flight, never by the period: nothing new is requested while the consumer is
-  busy (back-pressure).
+  the scheduler's page budget, never by the period.
 - Windows overlap by a second or two at their edges (see the planner), so calls in an overlap
   may come twice: they are dropped by ``callId`` against the ids of the last few seconds only.
 - ``state()`` after a batch (a :class:`~nxcc_async.harvest.state.HarvestState`) is everything
@@ -19,19 +17,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections import deque
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 
 import attrs
 
-from nxcc_async._core.errors import HarvestError, NXCCError
 from nxcc_async._core.lazy import raw_reader
-from nxcc_async._core.page import Page
-from nxcc_async._core.pagination import iter_pages_until_short
-from nxcc_async.harvest.planner import Planner, Window
+from nxcc_async.harvest.planner import Window
+from nxcc_async.harvest.scheduler import PageScheduler
 from nxcc_async.harvest.state import HarvestState, Source
 from nxcc_async.nxcc.records import CallRecord
 
@@ -111,15 +105,7 @@ class Harvester:
             self._windows, self._rows = resume.windows, resume.rows
             self._duplicates = resume.duplicates
             rate = resume.rate
-        self._planner = Planner(
-            self._done_until,
-            end,
-            target=max(1, source.page_size * 9 // 10),
-            initial=window,
-            maximum=max(window, 7 * 86400),
-            rate=rate,
-        )
-        self._ahead = 2 * source.concurrency
+        self._scheduler = PageScheduler(source, self._done_until, end, shortest=window, rate=rate)
         self._resumed_rows = self._rows
         self._resumed_until = self._done_until
         self._started = time.monotonic()
@@ -140,7 +126,7 @@ class Harvester:
             windows=self._windows,
             rows=self._rows,
             duplicates=self._duplicates,
-            rate=self._planner.calls_per_second,
+            rate=self._scheduler.rate,
             done=self.done,
         )
 
@@ -160,60 +146,13 @@ class Harvester:
 
     async def batches(self) -> AsyncGenerator[list[CallRecord], None]:
         """The calls of the period, one list per non-empty window, in time order."""
-        pending: deque[tuple[Window, asyncio.Task[list[CallRecord]]]] = deque()
-        try:
-            while pending or not self._planner.exhausted:
-                self._refill(pending)
-                window, task = pending[0]
-                if not task.done():
-                    # wake on whichever window finishes first, so a slow head window does not
-                    # stop the others from being replaced
-                    running = {t for _, t in pending if not t.done()}
-                    await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-                    continue
-                pending.popleft()
-                fresh = self._accept(window, task.result())
+        async with aclosing(self._scheduler.windows()) as windows:
+            async for window, records in windows:
+                fresh = self._accept(window, records)
                 if self._on_progress is not None:
                     self._on_progress(self.progress())
                 if fresh:
                     yield fresh
-        finally:
-            for _, task in pending:
-                task.cancel()
-            if pending:
-                await asyncio.gather(*(task for _, task in pending), return_exceptions=True)
-
-    def _refill(self, pending: deque[tuple[Window, asyncio.Task[list[CallRecord]]]]) -> None:
-        """Start windows while fewer than ``2 x max_concurrency`` are running and fewer than
-        ``8 x max_concurrency`` are held (running or finished, waiting for their turn). Until
-        the first window has finished, only one runs: the density it shows sizes the rest."""
-        planner = self._planner
-        running = sum(1 for _, task in pending if not task.done())
-        limit = self._ahead if planner.calls_per_second is not None else 4
-        while not planner.exhausted and running < limit and len(pending) < 4 * self._ahead:
-            window = planner.next_window()
-            pending.append((window, asyncio.ensure_future(self._fetch(window))))
-            running += 1
-
-    async def _fetch(self, window: Window) -> list[CallRecord]:
-        low, high = window.request_range
-        fetch = self._source.fetch
-
-        async def page(number: int) -> Page[CallRecord]:
-            try:
-                return await fetch(low, high, number)
-            except NXCCError as exc:
-                raise HarvestError(
-                    f"{window} (request {low}..{high}), page {number} kept failing: {exc}. "
-                    "The windows before it are complete: with a checkpoint, a rerun resumes."
-                ) from exc
-
-        records: list[CallRecord] = []
-        async with aclosing(iter_pages_until_short(page)) as pages:
-            async for found in pages:
-                records.extend(found.items)
-        self._planner.observe(window, len(records))
-        return records
 
     def _accept(self, window: Window, records: list[CallRecord]) -> list[CallRecord]:
         """Drop calls seen in the overlap or outside the period; remember the recent ids."""
