@@ -23,7 +23,7 @@ from contextlib import aclosing
 
 import attrs
 
-from nxcc_async._core.lazy import raw_reader
+from nxcc_async.harvest.job import start_ms
 from nxcc_async.harvest.planner import Window
 from nxcc_async.harvest.scheduler import PageScheduler
 from nxcc_async.harvest.state import HarvestState, Source
@@ -31,7 +31,6 @@ from nxcc_async.nxcc.records import CallRecord
 
 #: Seconds of ids kept for de-duplication behind the last finished window.
 _OVERLAP_MEMORY = 2
-_start_raw = raw_reader(CallRecord, "start_time")
 
 
 @attrs.frozen
@@ -163,11 +162,11 @@ class Harvester:
             if call_id in recent:
                 self._duplicates += 1
                 continue
-            started = _start_raw(record)  # epoch ms while lazy: no datetime built
+            started = start_ms(record)
             if started is None:
                 second = window.end
             else:
-                second = started // 1000 if started.__class__ is int else int(started.timestamp())
+                second = started // 1000
                 if not self._start <= second < self._end:
                     continue
             recent[call_id] = second
