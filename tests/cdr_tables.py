@@ -9,7 +9,6 @@ from typing import Any
 
 import orjson
 
-from nxcc_async.harvest.db.postgres import pg_row
 from nxcc_async.harvest.sinks import _columns
 from nxcc_async.nxcc.records import CallRecord
 
@@ -44,8 +43,12 @@ def pg_rows(url: str) -> dict[str, list[Any]]:
 
 
 def pg_expected(record: CallRecord) -> list[Any]:
-    """The columns PostgreSQL hands back for ``record`` (``extra`` as parsed JSON)."""
-    values = pg_row(record, None)[:-1]  # type: ignore[arg-type]
-    extra = [c.attr for c in _columns.COLUMNS].index("extra")
-    values[extra] = None if values[extra] is None else orjson.loads(values[extra])
+    """The columns PostgreSQL hands back for ``record``: times as aware datetimes, the price as
+    a ``Decimal``, ``extra`` as parsed JSON, the rest as the column sinks write them."""
+    values = _columns.row(record)
+    for i, column in enumerate(_columns.COLUMNS):
+        if column.kind in ("time", "decimal"):
+            values[i] = getattr(record, column.attr)
+        elif column.kind == "json" and values[i] is not None:
+            values[i] = orjson.loads(values[i])
     return values

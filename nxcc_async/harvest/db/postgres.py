@@ -3,8 +3,9 @@
 Column types: times ``timestamptz``, enums and counts ``bigint`` (enums as their vendor numbers),
 ``answered`` ``boolean``, the price ``numeric`` (exact), ``mos`` ``double precision``, text
 ``text``, ``extra`` ``jsonb``, ``synced_at`` ``timestamptz``. A batch is copied (``COPY``) into a
-temporary table, then merged with ``INSERT ... SELECT ... ON CONFLICT (call_id) DO UPDATE`` (only
-rows whose values changed are rewritten), and the state row is updated, in one transaction.
+temporary table (times as epoch milliseconds, made ``timestamptz`` in SQL), then merged with
+``INSERT ... SELECT ... ON CONFLICT (call_id) DO UPDATE`` (only rows whose values changed are
+rewritten), and the state row is updated, in one transaction.
 
 Needs the ``postgres`` extra: ``pip install 'nxcc-async[postgres]'``.
 """
@@ -12,7 +13,7 @@ Needs the ``postgres`` extra: ``pip install 'nxcc-async[postgres]'``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -36,37 +37,19 @@ _SQL_TYPES = {
 _NAMES = [c.attr for c in _columns.COLUMNS]
 
 
-def _converters() -> list[Callable[[Any], Any] | None]:
-    """Per column: how a record's attribute becomes a value psycopg adapts natively."""
-    out: list[Callable[[Any], Any] | None] = []
-    for column, field in zip(_columns.COLUMNS, _record_fields(), strict=True):
-        if column.kind == "json":
-            out.append(lambda v: orjson.dumps(dict(v)).decode() if v else None)
-        elif column.kind in ("time", "decimal"):
-            out.append(None)  # datetime -> timestamptz, Decimal -> numeric
-        else:
-            codec = field.metadata.get("codec") if field is not None else None
-            out.append(codec.dump if codec is not None else None)
-    return out
-
-
-def _record_fields() -> list[Any]:
-    import attrs
-
-    by_name = {f.name: f for f in attrs.fields(CallRecord)}
-    return [by_name.get(c.attr) for c in _columns.COLUMNS]
-
-
-_CONVERT = [(i, fn) for i, fn in enumerate(_converters()) if fn is not None]
-
-
 def pg_row(record: CallRecord, synced_at: dt.datetime) -> list[Any]:
-    """The column values of one record, in table order, then ``synced_at``."""
-    values = [getattr(record, name) for name in _NAMES]
-    for i, fn in _CONVERT:
-        values[i] = fn(values[i])
+    """The column values of one record as the staging table takes them (times as epoch ms,
+    the column sinks' normalised row), then ``synced_at``."""
+    values = _columns.row(record)
     values.append(synced_at)
     return values
+
+
+def _from_stage(column: _columns.Column) -> str:
+    """How the merge reads a staged column: epoch ms become ``timestamptz`` (exact, in SQL)."""
+    if column.kind == "time":
+        return f"'epoch'::timestamptz + {column.attr} * interval '1 millisecond'"
+    return column.attr
 
 
 class PostgresStore(SyncStore):
@@ -94,8 +77,18 @@ class PostgresStore(SyncStore):
         compared = [n for n in _NAMES if n != "call_id"]
         cols = ", ".join(names)
         self._copy = f"COPY {self._stage} ({cols}) FROM STDIN"
+        # times are staged as epoch ms: no datetime is built in Python for each of them
+        staged = [
+            f"{c.attr} {'bigint' if c.kind == 'time' else _SQL_TYPES[c.kind]}"
+            for c in _columns.COLUMNS
+        ]
+        self._stage_ddl = (
+            f"CREATE TEMP TABLE IF NOT EXISTS {self._stage} ({', '.join(staged)}, "
+            "synced_at timestamptz) ON COMMIT DELETE ROWS"
+        )
+        read = ", ".join([*(_from_stage(c) for c in _columns.COLUMNS), "synced_at"])
         self._merge = (
-            f"WITH up AS (INSERT INTO {t} AS t ({cols}) SELECT {cols} FROM {self._stage} "
+            f"WITH up AS (INSERT INTO {t} AS t ({cols}) SELECT {read} FROM {self._stage} "
             # one lock order for every writer (a push receiver and a sync share the table)
             "ORDER BY call_id "
             f"ON CONFLICT (call_id) DO UPDATE SET "
@@ -143,10 +136,7 @@ class PostgresStore(SyncStore):
                     f"SELECT state FROM {STATE_TABLE} WHERE table_name = %s", (self.table,)
                 )
                 row = await cur.fetchone()
-            await conn.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {self._stage} "
-                f"(LIKE {self.table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
-            )
+            await conn.execute(self._stage_ddl)
         except BaseException:
             await conn.close()
             raise
