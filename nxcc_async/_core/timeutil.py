@@ -90,6 +90,12 @@ def to_epoch_ms(value: dt.datetime | None) -> int:
     return round(value.timestamp() * 1000)
 
 
+def as_epoch_ms(value: dt.datetime | int | None) -> int | None:
+    """A time slot's content as epoch milliseconds: an ``int`` (a lazy field's raw value)
+    already is; a ``datetime`` is converted; ``None`` stays ``None``."""
+    return to_epoch_ms(value) if isinstance(value, dt.datetime) else value
+
+
 def to_epoch_s(value: dt.datetime | None) -> int:
     """Epoch seconds for a datetime; 0 for ``None``."""
     return 0 if value is None else int(value.timestamp())

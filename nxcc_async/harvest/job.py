@@ -9,9 +9,8 @@ back in a row (:meth:`WindowJob.take`).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from nxcc_async._core.lazy import raw_reader
+from nxcc_async._core.timeutil import as_epoch_ms
 from nxcc_async.harvest import estimate
 from nxcc_async.harvest.planner import Window
 from nxcc_async.nxcc.records import CallRecord
@@ -24,10 +23,7 @@ _start_raw = raw_reader(CallRecord, "start_time")
 def start_ms(record: CallRecord) -> int | None:
     """A row's ``startTime`` in epoch milliseconds (read raw while the field is lazy: no
     ``datetime`` built)."""
-    started: int | dt.datetime | None = _start_raw(record)
-    if started is None or isinstance(started, int):
-        return started
-    return round(started.timestamp() * 1000)
+    return as_epoch_ms(_start_raw(record))
 
 
 class WindowJob:

@@ -63,7 +63,7 @@ def _build() -> tuple[tuple[Column, ...], tuple[Callable[[Any], Any] | None, ...
         codec = field.metadata.get("codec")
         columns.append(Column(field.name, field.metadata.get("wire") or camel(field.name), kind))
         if kind == "time":
-            converters.append(_epoch_ms)
+            converters.append(timeutil.as_epoch_ms)
         elif kind == "decimal":
             converters.append(_decimal_text)
         elif codec is not None:
@@ -75,21 +75,12 @@ def _build() -> tuple[tuple[Column, ...], tuple[Callable[[Any], Any] | None, ...
     return tuple(columns), tuple(converters)
 
 
-def _epoch_ms(value: dt.datetime | None) -> int | None:
-    return None if value is None else timeutil.to_epoch_ms(value)
-
-
 def _decimal_text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
 def _extra_json(value: Any) -> str | None:
     return orjson.dumps(dict(value)).decode() if value else None
-
-
-def _time_ms(value: dt.datetime | int | None) -> int | None:
-    """A time slot's content as epoch ms: a raw (lazy) value already is."""
-    return value if value.__class__ is int else _epoch_ms(value)  # type: ignore[arg-type]
 
 
 def _readers() -> tuple[Callable[[Any], Any], ...]:
@@ -103,11 +94,7 @@ def _readers() -> tuple[Callable[[Any], Any], ...]:
 
 COLUMNS, _CONVERTERS = _build()
 _READ = _readers()
-_CONVERT = tuple(
-    (i, _time_ms if c.kind == "time" else fn)
-    for i, (c, fn) in enumerate(zip(COLUMNS, _CONVERTERS, strict=True))
-    if fn is not None
-)
+_CONVERT = tuple((i, fn) for i, fn in enumerate(_CONVERTERS) if fn is not None)
 
 
 def row(record: CallRecord) -> list[Any]:
