@@ -32,8 +32,7 @@ def string_to_sign(
     *, access_key: str, ts: str, body: bytes, biz_type: str = BIZ_TYPE, action: str = ACTION
 ) -> bytes:
     """The signed text without the secret: headers in ASCII order, then ``&body=`` + body."""
-    head = f"accessKey={access_key}&action={action}&bizType={biz_type}&ts={ts}".encode()
-    return head + b"&body=" + body if body else head
+    return Signer(access_key, biz_type=biz_type, action=action).text(ts, body)
 
 
 def sign(
@@ -47,12 +46,8 @@ def sign(
     action: str = ACTION,
 ) -> str:
     """Lowercase hex signature of one request, over the exact body bytes that will be sent."""
-    text = string_to_sign(access_key=access_key, ts=ts, body=body, biz_type=biz_type, action=action)
-    digest = hashlib.new(check_algorithm(algorithm))
-    digest.update(text)
-    digest.update(b"&accessSecret=")
-    digest.update(access_secret.encode())
-    return digest.hexdigest()
+    signer = Signer(access_key, algorithm, biz_type=biz_type, action=action)
+    return signer.sign(access_secret, ts, body)
 
 
 def signed_headers(
@@ -66,44 +61,39 @@ def signed_headers(
     action: str = ACTION,
 ) -> dict[str, str]:
     """Every header of one attempt: common headers, ``sign``, and ``algorithm`` for sha256."""
-    ts = str(ts_ms)
-    headers = {
-        "Content-Type": "application/json",
-        "accessKey": access_key,
-        "ts": ts,
-        "bizType": biz_type,
-        "action": action,
-        "sign": sign(
-            access_key=access_key,
-            access_secret=access_secret,
-            ts=ts,
-            body=body,
-            algorithm=algorithm,
-            biz_type=biz_type,
-            action=action,
-        ),
-    }
-    if algorithm != "md5":
-        headers["algorithm"] = algorithm
-    return headers
+    signer = Signer(access_key, algorithm, biz_type=biz_type, action=action)
+    return signer.headers(access_secret, ts_ms, body)
 
 
 class Signer:
-    """:func:`signed_headers` for one access key and algorithm, with the parts that never change
-    (the signed text up to ``ts=``, the hash constructor, the constant headers) built once."""
+    """Signing for one access key, algorithm, ``bizType`` and ``action``, with the parts that
+    never change (the signed text up to ``ts=``, the hash constructor) built once: a client
+    keeps one and signs every attempt with it."""
 
-    __slots__ = ("_access_key", "_algorithm", "_hash", "_head")
+    __slots__ = ("_access_key", "_action", "_algorithm", "_biz_type", "_hash", "_head")
 
-    def __init__(self, access_key: str, algorithm: Algorithm = "md5") -> None:
+    def __init__(
+        self,
+        access_key: str,
+        algorithm: Algorithm = "md5",
+        *,
+        biz_type: str = BIZ_TYPE,
+        action: str = ACTION,
+    ) -> None:
         self._access_key = access_key
         self._algorithm = check_algorithm(algorithm)
+        self._biz_type = biz_type
+        self._action = action
         self._hash: Callable[[], Any] = getattr(hashlib, self._algorithm)
-        self._head = f"accessKey={access_key}&action={ACTION}&bizType={BIZ_TYPE}&ts=".encode()
+        self._head = f"accessKey={access_key}&action={action}&bizType={biz_type}&ts=".encode()
 
-    def headers(self, access_secret: str, ts_ms: int, body: bytes) -> dict[str, str]:
-        """What ``signed_headers(access_key=..., access_secret=access_secret, ts_ms=ts_ms,
-        body=body, algorithm=...)`` returns."""
-        ts = str(ts_ms)
+    def text(self, ts: str, body: bytes) -> bytes:
+        """The signed text without the secret (see :func:`string_to_sign`)."""
+        head = self._head + ts.encode()
+        return head + b"&body=" + body if body else head
+
+    def sign(self, access_secret: str, ts: str, body: bytes) -> str:
+        """Lowercase hex signature (see :func:`sign`)."""
         digest = self._hash()
         digest.update(self._head + ts.encode())
         if body:
@@ -111,13 +101,18 @@ class Signer:
             digest.update(body)
         digest.update(b"&accessSecret=")
         digest.update(access_secret.encode())
+        return str(digest.hexdigest())
+
+    def headers(self, access_secret: str, ts_ms: int, body: bytes) -> dict[str, str]:
+        """Every header of one attempt (see :func:`signed_headers`)."""
+        ts = str(ts_ms)
         headers = {
             "Content-Type": "application/json",
             "accessKey": self._access_key,
             "ts": ts,
-            "bizType": BIZ_TYPE,
-            "action": ACTION,
-            "sign": digest.hexdigest(),
+            "bizType": self._biz_type,
+            "action": self._action,
+            "sign": self.sign(access_secret, ts, body),
         }
         if self._algorithm != "md5":
             headers["algorithm"] = self._algorithm
