@@ -205,3 +205,58 @@ def test_every_emulator_record_round_trips_through_both_paths() -> None:
         assert dump(fast) == dump(eager(dict(obj)))
     assert codecs.EPOCH_MS.lazy is not None
     assert codecs.DECIMAL.lazy is not None
+
+
+def test_records_are_built_on_a_twin_and_come_out_as_the_record_class() -> None:
+    record = load(CallRecord, FULL)
+    assert type(record) is CallRecord
+    assert getattr(converter.get_structure_hook(CallRecord), "__globals__", {})["TWIN"] is not None
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        record.call_id = "changed"  # type: ignore[misc]
+    lacking = {k: v for k, v in FULL.items() if k != "mos"}  # the per-key path, on the twin too
+    assert type(load(CallRecord, lacking)) is CallRecord
+    assert load(CallRecord, lacking) == attrs.evolve(eager(FULL), mos=None)
+
+
+def test_a_value_its_codec_refuses_fails_on_both_paths_of_the_twin() -> None:
+    bad = {**FULL, "totalCustomerPrice": "not money"}
+    with pytest.raises(ValueError, match="not a decimal number"):
+        load(CallRecord, bad)
+    with pytest.raises(ValueError, match="not a decimal number"):
+        load(CallRecord, {k: v for k, v in bad.items() if k != "mos"})  # the per-key path
+
+
+@attrs.frozen(kw_only=True)  # attrs' default __weakref__ slot: no twin, slots set one by one
+class _WithWeakref:
+    call_id: str = attrs.field(metadata={"wire": "callId"})
+    start_time: dt.datetime | None = attrs.field(
+        default=None, metadata={"wire": "startTime", "codec": codecs.EPOCH_MS}
+    )
+    extra: dict[str, Any] = attrs.field(factory=dict, metadata={"extra": True})
+
+
+@attrs.frozen(kw_only=True, weakref_slot=False)
+class _Base:
+    call_id: str = attrs.field(metadata={"wire": "callId"})
+
+
+@attrs.frozen(kw_only=True, weakref_slot=False)  # a base other than object: no twin either
+class _Derived(_Base):
+    answered: bool = attrs.field(default=False, metadata={"wire": "answered"})
+
+
+@pytest.mark.parametrize("cls", [_WithWeakref, _Derived])
+def test_classes_without_a_twin_load_the_same_through_slot_descriptors(cls: type[Any]) -> None:
+    from nxcc_async._core.converter import register
+
+    register(cls)
+    assert converter.get_structure_hook(cls).__globals__["TWIN"] is None
+    obj = {"callId": "c-9", "startTime": START_MS, "answered": True, "odd": 1}
+    record = load(cls, obj)
+    assert type(record) is cls
+    assert record.call_id == "c-9"
+    if cls is _WithWeakref:
+        assert record.start_time == dt.datetime.fromtimestamp(START_MS / 1000, UTC)
+        assert record.extra == {"odd": 1, "answered": True}
+    else:
+        assert record.answered is True

@@ -56,9 +56,14 @@ class LazyField:
 
 
 def slot(cls: type[Any], attr: str) -> Any:
-    """The member descriptor of ``cls.attr``'s slot, under a :class:`LazyField` or not."""
-    found = cls.__dict__[attr]
+    """The member descriptor of ``cls.attr``'s slot (a base's, if ``cls`` inherits it), under a
+    :class:`LazyField` or not."""
+    found = _lookup(cls, attr)
     return found.member if isinstance(found, LazyField) else found
+
+
+def _lookup(cls: type[Any], attr: str) -> Any:
+    return next(k.__dict__[attr] for k in cls.__mro__ if attr in k.__dict__)
 
 
 def raw_reader(cls: type[Any], attr: str) -> Callable[[Any], Any]:
@@ -70,5 +75,5 @@ def raw_reader(cls: type[Any], attr: str) -> Callable[[Any], Any]:
 
 def install(cls: type[Any], attr: str, load: Callable[[Any], Any], rule: Lazy) -> None:
     """Put a :class:`LazyField` over ``cls.attr`` (once)."""
-    if not isinstance(cls.__dict__[attr], LazyField):
+    if not isinstance(_lookup(cls, attr), LazyField):
         setattr(cls, attr, LazyField(slot(cls, attr), load, rule.cls))

@@ -80,7 +80,7 @@ def _records(cls: type[Any]) -> Codec:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SystemState:
     """Agent counts of one page of a VDN's agents (``agentgroup/systemstate``).
 
@@ -104,7 +104,7 @@ class SystemState:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class LegacySystemState:
     """Agent counts of a whole VDN from the older ``querymonitor/systemstate`` edition.
 
@@ -137,7 +137,7 @@ class _HasState:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AgentStatusInfo(_HasState):
     """Status of one agent (``agentgroup/agentstatusinfobyagentids``).
 
@@ -158,7 +158,7 @@ class AgentStatusInfo(_HasState):
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class TeamAgentStatus:
     """How many of the given agents are in each state (``agentgroup/teamagentstatusinfo``).
 
@@ -178,7 +178,7 @@ class TeamAgentStatus:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AgentRestDetail:
     """One agent's rest entry (``agentsRestDetails``): ``workNo``, ``agentName``,
     ``cantRestReason``, ``beginTime``, ``restDuration`` (seconds).
@@ -200,7 +200,7 @@ class AgentRestDetail:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AgentRestInfo:
     """Rest figures of one page of a VDN's agents (``agentgroup/agentrestinfos``)."""
 
@@ -212,7 +212,7 @@ class AgentRestInfo:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AgentCall:
     """One call of an agent (``callList`` of ``agentgroup/queryagentcalls``)."""
 
@@ -225,7 +225,7 @@ class AgentCall:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AgentCalls:
     """The calls an agent is handling (``agentgroup/queryagentcalls``)."""
 
@@ -235,7 +235,7 @@ class AgentCalls:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AgentBrief(_HasState):
     """An agent and its state (``vdn/totalagentabstractex3``, ``vdn/queryAgentByStatus``)."""
 
@@ -247,7 +247,7 @@ class AgentBrief(_HasState):
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AgentState(_HasState):
     """An agent and its CTI state code (``vdn/totalagentdynamicinfo``, ``vdn/totalagentstate``;
     ``state`` on the wire, ``current_state`` here like every other record)."""
@@ -258,7 +258,7 @@ class AgentState(_HasState):
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AgentInfo:
     """One agent by work number (``agent/agentbyworkno``). Keys are lower-case on the wire
     (``workno``, ``vdnid``, ``phonenumber``, ``logindate``, ``currentstatetime``, ``mediatype``).
@@ -287,7 +287,7 @@ class AgentInfo:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class IndicatorValue:
     """One indicator of an ``idxs`` list: its ``id`` and its value ``val`` (kept as sent)."""
 
@@ -297,7 +297,7 @@ class IndicatorValue:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Indicators:
     """Indicator values of one agent or skill (``agentgroup/rindex``, ``skill/rindex``, and the
     rows of the ``hisindex/*`` interfaces when they have this shape): ``id`` is the agent or
@@ -313,7 +313,7 @@ class Indicators:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SkillServiceQuality:
     """Service level of one skill queue over the current 5 minutes (``skill/servicequality``).
 
@@ -325,7 +325,7 @@ class SkillServiceQuality:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SkillStatus:
     """Extended state of one skill queue (``skill/totalskillstatusex3``): the skill, how many
     calls wait and how many agents serve it. Everything else the server sends is in ``extra``."""
@@ -340,7 +340,7 @@ class SkillStatus:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class SkillStateInfo:
     """Detailed statistics of one skill queue (``realindex/skill/stateinfo``); the statistics
     themselves are undocumented and kept in ``extra``."""
@@ -350,7 +350,7 @@ class SkillStateInfo:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CallInfo:
     """A live call (``calldata/querybasiccallinfo``, ``calldata/querydetailcallinfo``) or a call of
     a period (``vdn/querycalls``). Only ``callId`` is named by the docs: the rest is in

@@ -23,7 +23,8 @@ _start_raw = raw_reader(CallRecord, "start_time")
 def start_ms(record: CallRecord) -> int | None:
     """A row's ``startTime`` in epoch milliseconds (read raw while the field is lazy: no
     ``datetime`` built)."""
-    return as_epoch_ms(_start_raw(record))
+    value = _start_raw(record)
+    return value if value.__class__ is int else as_epoch_ms(value)
 
 
 class WindowJob:

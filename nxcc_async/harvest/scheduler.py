@@ -34,6 +34,7 @@ import itertools
 import operator
 from collections.abc import AsyncGenerator
 from functools import partial
+from typing import cast
 
 from nxcc_async._core.errors import HarvestError, NXCCError
 from nxcc_async._core.page import Page
@@ -53,13 +54,13 @@ BUDGET_CAPS = 4
 
 def _ascending_end(items: list[CallRecord]) -> float | None:
     """The last row's ``startTime`` (seconds) when the rows ascend by it, else ``None``."""
-    times = [start_ms(record) for record in items]
-    known = [t for t in times if t is not None]
-    if len(known) < len(times) or not all(
-        map(operator.le, known, itertools.islice(known, 1, None))
-    ):
+    found = list(map(start_ms, items))
+    if not found or None in found:
         return None
-    return known[-1] / 1000
+    times = cast(list[int], found)
+    if not all(map(operator.le, times, itertools.islice(times, 1, None))):
+        return None
+    return times[-1] / 1000
 
 
 class PageScheduler:

@@ -39,7 +39,7 @@ _DIRECTION = mapped_enum({d.record_code: d for d in CallDirection}, lambda d: d.
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Agent:
     """An agent account (``agent/page``). ``gmt_create``/``gmt_modified`` are naive datetimes in
     the server's zone, which the vendor does not document."""
@@ -60,7 +60,7 @@ class Agent:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AgentStatus:
     """State durations of one agent over a time range, in seconds (``agent/status/info``).
 
@@ -96,7 +96,7 @@ class AgentStatus:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CallRecord:
     """One call detail record (``cdr/page``, ``cdr/queryByOrderId``).
 
@@ -152,7 +152,7 @@ class CallRecord:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AgentGroup:
     """An agent group, also called a queue (``agentGroup/page``)."""
 
@@ -165,7 +165,7 @@ class AgentGroup:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class QueueMember:
     """A member of an agent group (``agentGroup/member/list``)."""
 
@@ -176,7 +176,7 @@ class QueueMember:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class AgentEfficiency:
     """One row of agent efficiency statistics (``agent/efficiencyStatistical/page``).
 
@@ -190,7 +190,7 @@ class AgentEfficiency:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class CallerNumber:
     """A caller-ID number an agent may use (``did/myUsefulNumber``)."""
 
@@ -203,7 +203,7 @@ class CallerNumber:
 
 
 @register
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class DialTarget:
     """One number of an auto-dial task (``callList`` of ``ai/createandcall``)."""
 
