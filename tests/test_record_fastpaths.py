@@ -260,3 +260,19 @@ def test_classes_without_a_twin_load_the_same_through_slot_descriptors(cls: type
         assert record.extra == {"odd": 1, "answered": True}
     else:
         assert record.answered is True
+
+
+def test_enum_codes_stay_raw_until_read_and_dump_back_as_sent() -> None:
+    record = load(CallRecord, {**FULL, "direction": 2})
+    read_direction = raw_reader(CallRecord, "direction")
+    assert read_direction(record) == 2  # the vendor's number, not looked up yet
+    assert dump(record)["direction"] == 2
+    assert dump(record)["hangupBy"] == 1
+    assert record.direction is CallDirection.AICC
+    assert read_direction(record) is CallDirection.AICC  # looked up once, kept
+    assert dump(record)["direction"] == 2  # the member numbered back the same
+    unknown = load(CallRecord, {**FULL, "hangupBy": 9})
+    assert type(unknown.hangup_by) is int
+    assert unknown.hangup_by == 9
+    assert unknown == eager({**FULL, "hangupBy": 9})
+    assert load(CallRecord, {**FULL, "hangupBy": True}).hangup_by is HangupParty.USER

@@ -358,3 +358,71 @@ def test_a_header_only_csv_counts_as_empty(tmp_path: Path) -> None:
     out.write_bytes(header[:-3])  # not our header: refused
     with pytest.raises(FileExistsError, match="overwrite=True"):
         open_sink(out)
+
+
+def _reference_row(record: CallRecord) -> list[Any]:
+    """A record's column values built from its attributes alone (nothing raw, nothing
+    compiled): the definition the compiled ``_columns.row`` must agree with."""
+    from nxcc_async._core import timeutil
+    from nxcc_async.harvest.sinks import _columns
+
+    out: list[Any] = []
+    for column in _columns.COLUMNS:
+        value = getattr(record, column.attr)
+        if column.kind == "time":
+            value = None if value is None else timeutil.to_epoch_ms(value)
+        elif column.kind == "decimal":
+            value = None if value is None else str(value)
+        elif column.kind == "json":
+            value = orjson.dumps(dict(value)).decode() if value else None
+        elif isinstance(value, CallDirection):
+            value = value.record_code
+        elif isinstance(value, int) and not isinstance(value, bool):
+            value = int(value)  # HangupParty members and unknown codes: the number
+        out.append(value)
+    return out
+
+
+def test_compiled_column_row_agrees_with_the_attributes() -> None:
+    from nxcc_async.emulator.data import EmulatorData
+    from nxcc_async.harvest.sinks import _columns
+
+    data = EmulatorData(seed=11, tenant_id="t", cdrs_per_day=2_000, cache_records=5_000)
+    for obj in data.cdr_list(1_735_689_600, 1_735_689_600 + 86_399)[:300]:
+        fresh = load(CallRecord, {**obj, "hangupBy": 7, "surprise": [1]})  # raw slots
+        assert _columns.row(fresh) == _reference_row(fresh)
+        read = load(CallRecord, dict(obj))
+        _ = (read.start_time, read.direction, read.hangup_by, read.total_customer_price)
+        assert _columns.row(read) == _reference_row(read)  # converted slots
+    built = CallRecord(
+        call_id="c",
+        direction=CallDirection.OUTBOUND,
+        start_time=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc),
+        total_customer_price=Decimal("0.50"),
+    )
+    assert _columns.row(built) == _reference_row(built)
+    assert _columns.row(built)[2] == 1
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0.0, -0.0, 0.012, 3.0, 100.0, 0.1 + 0.2, 1e-4, 9.99e-5, 1e-7, 12345.678, 1e15, 1e16, 2.5e21],
+)
+def test_raw_money_text_is_the_decimal_text(value: float) -> None:
+    from nxcc_async.harvest.sinks import _columns
+
+    record = load(CallRecord, {"callId": "m", "totalCustomerPrice": value})
+    money = _columns.COLUMNS.index(next(c for c in _columns.COLUMNS if c.kind == "decimal"))
+    assert _columns.row(record)[money] == str(Decimal(repr(value)))
+    assert _columns.row(record)[money] == str(record.total_customer_price)  # read: converted
+
+
+def test_raw_money_text_matches_decimal_over_many_magnitudes() -> None:
+    import random
+
+    from nxcc_async.harvest.sinks._columns import _decimal_text
+
+    rng = random.Random(5)
+    for _ in range(20_000):
+        value = rng.uniform(-1, 1) * 10 ** rng.randint(-12, 22)
+        assert _decimal_text(value) == str(Decimal(repr(value))), value

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from nxcc_async._core import timeutil
-from nxcc_async._core.converter import Codec
+from nxcc_async._core.converter import Codec, keep
 from nxcc_async._core.lazy import Lazy
 
 E = TypeVar("E", bound=enum.IntEnum)
@@ -88,14 +89,14 @@ def _load_optional_float(value: Any) -> float | None:
     return None if value is None or value == "" else float(value)
 
 
-OPTIONAL_FLOAT = Codec(load=_load_optional_float, dump=lambda v: v, accept=float)
+OPTIONAL_FLOAT = Codec(load=_load_optional_float, dump=keep, accept=float)
 
 
 def _load_optional_int(value: Any) -> int | None:
     return None if value is None or value == "" else int(value)
 
 
-OPTIONAL_INT = Codec(load=_load_optional_int, dump=lambda v: v, accept=int)
+OPTIONAL_INT = Codec(load=_load_optional_int, dump=keep, accept=int)
 
 
 def _load_str_tuple(value: Any) -> tuple[str, ...]:
@@ -129,7 +130,8 @@ def int_enum(enum_cls: type[E]) -> Codec:
 
 def mapped_enum(members: Mapping[int, Any], dump_fn: Callable[[Any], int]) -> Codec:
     """An enum with its own numbering (``members``: vendor number -> member); unknown numbers
-    are kept as plain ``int``. A table lookup: this runs for every record of a harvest."""
+    are kept as plain ``int``. A whole number is kept raw and looked up in the table on first
+    read, so a harvest neither looks it up nor, dumping it back, numbers the member again."""
     table = dict(members)
 
     def load(value: Any) -> Any:
@@ -146,4 +148,4 @@ def mapped_enum(members: Mapping[int, Any], dump_fn: Callable[[Any], int]) -> Co
             return None
         return value if value.__class__ is int else dump_fn(value)
 
-    return Codec(load=load, dump=dump, table=table)
+    return Codec(load=load, dump=dump, table=table, lazy=Lazy(int, -math.inf, math.inf))

@@ -14,9 +14,19 @@ from typing import Any, Optional, TypeVar
 import attrs
 import cattrs
 
-from nxcc_async._core.recordgen import Codec, FieldPlan, check_plain, make_dump, make_load
+from nxcc_async._core.recordgen import Codec, FieldPlan, check_plain, keep, make_dump, make_load
 
-__all__ = ["Codec", "converter", "dump", "extra_field", "load", "load_list", "register", "wire"]
+__all__ = [
+    "Codec",
+    "converter",
+    "dump",
+    "extra_field",
+    "keep",
+    "load",
+    "load_list",
+    "register",
+    "wire",
+]
 
 T = TypeVar("T")
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import linecache
+import math
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -36,6 +37,12 @@ from nxcc_async._core.lazy import Lazy
 
 _INLINE_OPTIONAL_STR = (typing.Optional[str], str | None)  # noqa: UP045 - both spellings
 _PRIMITIVES = (str, int, float, bool, type(None))
+
+
+def keep(value: Any) -> Any:
+    """A codec's ``dump`` for values the wire takes as they are: the generated dump then reads
+    the attribute straight, without calling it."""
+    return value
 
 
 @attrs.frozen
@@ -80,6 +87,8 @@ def _convert(i: int, p: FieldPlan, scope: dict[str, Any], type_hook: Any) -> str
         if codec.lazy is not None:
             rule = codec.lazy
             scope[f"RC{i}"], scope[f"LO{i}"], scope[f"HI{i}"] = rule.cls, rule.low, rule.high
+            if rule.low == -math.inf and rule.high == math.inf:
+                return f"v if v.__class__ is RC{i} else L{i}(v)"
             return f"v if v.__class__ is RC{i} and LO{i} <= v <= HI{i} else L{i}(v)"
         if codec.table is not None:
             scope[f"TB{i}"] = codec.table
@@ -146,8 +155,8 @@ def make_load(
         slow.append("    r.__class__ = CLS")
     fast.append("    return r")
     slow.append("    return r")
-    scope["load_slow"] = _compile(slow, scope, "load_slow", cls)
-    load: Callable[[Any, Any], Any] = _compile(fast, scope, "load", cls)
+    scope["load_slow"] = compile_generated(slow, scope, "load_slow", cls)
+    load: Callable[[Any, Any], Any] = compile_generated(fast, scope, "load", cls)
     for p in plan:
         if p.codec is not None and p.codec.lazy is not None:
             lazy.install(cls, p.attr, p.codec.load, p.codec.lazy)
@@ -217,10 +226,10 @@ def make_dump(
             scope[f"D{i}"], scope[f"G{i}"] = p.codec.dump, lazy.slot(cls, p.attr).__get__
             scope[f"RC{i}"] = p.codec.lazy.cls
             items.append(f"{p.wire!r}: v if (v := G{i}(r)).__class__ is RC{i} else D{i}(v)")
-        elif p.codec is not None:
+        elif p.codec is not None and p.codec.dump is not keep:
             scope[f"D{i}"] = p.codec.dump
             items.append(f"{p.wire!r}: D{i}(r.{p.attr})")
-        elif _is_plain(p.type):
+        elif p.codec is not None or _is_plain(p.type):
             items.append(f"{p.wire!r}: r.{p.attr}")
         else:
             scope[f"U{i}"] = type_hook(p.type)
@@ -230,16 +239,17 @@ def make_dump(
         lines.append(f"    if r.{extra_attr}:")
         lines.append(f"        out.update(r.{extra_attr})")
     lines.append("    return out")
-    dump: Callable[[Any], dict[str, Any]] = _compile(lines, scope, "dump", cls)
+    dump: Callable[[Any], dict[str, Any]] = compile_generated(lines, scope, "dump", cls)
     return dump
 
 
 _serial = itertools.count(1)
 
 
-def _compile(lines: list[str], scope: dict[str, Any], name: str, cls: type[Any]) -> Any:
-    """Compile one generated function; its source goes to ``linecache`` under a unique file
-    name, so tracebacks and debuggers show the generated lines."""
+def compile_generated(lines: list[str], scope: dict[str, Any], name: str, cls: type[Any]) -> Any:
+    """Compile the generated function ``name`` (for record class ``cls``) in ``scope``; its
+    source goes to ``linecache`` under a unique file name, so tracebacks and debuggers show
+    the generated lines."""
     source = "\n".join(lines) + "\n"
     filename = f"<nxcc_async generated {name} {cls.__module__}.{cls.__qualname__} #{next(_serial)}>"
     exec(compile(source, filename, "exec"), scope)

@@ -20,7 +20,7 @@ import attrs
 
 from nxcc_async._core import timeutil
 from nxcc_async._core.codecs import OPTIONAL_FLOAT, OPTIONAL_INT, int_enum
-from nxcc_async._core.converter import Codec, dump, extra_field, load_list, register, wire
+from nxcc_async._core.converter import Codec, dump, extra_field, keep, load_list, register, wire
 from nxcc_async.cec.states import AgentStateKind, CtiState, WorkNoStatus
 
 #: ``logonTime`` of an agent that is not signed in (``0xFFFFFFFF`` seconds, in milliseconds).
@@ -50,7 +50,7 @@ def _load_code(value: Any) -> int | str | None:
         return str(value)
 
 
-CODE = Codec(load=_load_code, dump=lambda v: v)
+CODE = Codec(load=_load_code, dump=keep)
 """A vendor code documented as a number: ``int`` when it is one, else kept as text."""
 
 

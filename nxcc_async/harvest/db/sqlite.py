@@ -13,6 +13,7 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -98,21 +99,31 @@ class SqliteStore(SyncStore):
         return None if row is None else SyncState.from_json(orjson.loads(row[0]))
 
     async def write(self, records: Sequence[CallRecord], state: SyncState) -> tuple[int, int]:
-        return await asyncio.to_thread(self._write, records, state)
+        return await self._run(records, state)
 
     async def upsert(self, records: Sequence[CallRecord]) -> tuple[int, int]:
-        return await asyncio.to_thread(self._write, records, None)
+        return await self._run(records, None)
 
-    def _write(self, records: Sequence[CallRecord], state: SyncState | None) -> tuple[int, int]:
+    async def _run(self, records: Sequence[CallRecord], state: SyncState | None) -> tuple[int, int]:
+        # the rows are pure Python: built here, on the loop; on the worker thread they would
+        # only contend for the GIL with it (the database work there releases it)
+        records = last_by_id(records)
+        now_ms = int(time.time() * 1000)
+        rows = _columns.rows(records)
+        for row in rows:
+            row.append(now_ms)  # synced_at
+        ids = [r.call_id for r in records]
+        return await asyncio.to_thread(self._write, ids, rows, state, now_ms)
+
+    def _write(
+        self, ids: list[str], rows: list[list[Any]], state: SyncState | None, now_ms: int
+    ) -> tuple[int, int]:
         db = self._db
         if db is None:
             raise ValueError(f"{self!r} is not open")
-        records = last_by_id(records)
-        now_ms = int(time.time() * 1000)
         db.execute("BEGIN IMMEDIATE")
         try:
             existing = 0
-            ids = [r.call_id for r in records]
             for i in range(0, len(ids), _CHUNK):
                 chunk = ids[i : i + _CHUNK]
                 existing += db.execute(
@@ -121,8 +132,8 @@ class SqliteStore(SyncStore):
                     chunk,
                 ).fetchone()[0]
             changed = 0
-            if records:
-                cursor = db.executemany(self._upsert, [[*_columns.row(r), now_ms] for r in records])
+            if rows:
+                cursor = db.executemany(self._upsert, rows)
                 changed = cursor.rowcount
             if state is not None:
                 self._put_state(db, state, now_ms)
@@ -131,7 +142,7 @@ class SqliteStore(SyncStore):
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
-        inserted = len(records) - existing
+        inserted = len(rows) - existing
         return inserted, changed - inserted
 
     def _put_state(self, db: sqlite3.Connection, state: SyncState, now_ms: int) -> None:

@@ -11,9 +11,9 @@ import importlib
 import os
 from pathlib import Path
 
-from nxcc_async.harvest.sinks.base import Sink, SinkPosition
+from nxcc_async.harvest.sinks.base import Encoded, Sink, SinkPosition
 
-__all__ = ["FORMATS", "Sink", "SinkPosition", "format_for", "open_sink"]
+__all__ = ["FORMATS", "Encoded", "Sink", "SinkPosition", "format_for", "open_sink"]
 
 #: format -> (file extensions, ``module:Class`` under this package)
 _SINKS: dict[str, tuple[tuple[str, ...], str]] = {

@@ -8,7 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from nxcc_async.harvest.sinks.base import Sink, SinkPosition, fsync_dir, refuse_existing
+from nxcc_async.harvest.sinks.base import (
+    Encoded,
+    Sink,
+    SinkPosition,
+    fsync_dir,
+    refuse_existing,
+)
 from nxcc_async.nxcc.records import CallRecord
 
 
@@ -95,11 +101,14 @@ class AppendFileSink(Sink):
     def _encode(self, records: Sequence[CallRecord]) -> bytes:
         """The bytes of a batch of records."""
 
-    def write(self, records: Sequence[CallRecord]) -> None:
+    def encode(self, records: Sequence[CallRecord]) -> Encoded:
+        return Encoded(self._encode(records) if records else b"", len(records))
+
+    def write_encoded(self, batch: Encoded) -> None:
         self._check_open()
-        if records:
-            self._file.write(self._encode(records))
-            self.rows += len(records)
+        if batch.rows:
+            self._file.write(batch.data)
+            self.rows += batch.rows
 
     def commit(self) -> SinkPosition:
         self._check_open()

@@ -8,7 +8,6 @@ vendor numbers, money as exact decimal text, and ``extra`` as JSON text (``None`
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import time
 import types
 import typing
@@ -20,8 +19,9 @@ import attrs
 import orjson
 
 from nxcc_async._core import timeutil
-from nxcc_async._core.converter import camel
+from nxcc_async._core.converter import camel, keep
 from nxcc_async._core.lazy import raw_reader
+from nxcc_async._core.recordgen import compile_generated
 from nxcc_async.nxcc.records import CallRecord
 
 Kind = Literal["str", "int", "float", "bool", "time", "decimal", "json"]
@@ -75,39 +75,61 @@ def _build() -> tuple[tuple[Column, ...], tuple[Callable[[Any], Any] | None, ...
     return tuple(columns), tuple(converters)
 
 
-def _decimal_text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
+def _decimal_text(value: Decimal | float | None) -> str | None:
+    """Money as exact decimal text: ``str`` of the ``Decimal``. A lazy slot's raw float (never
+    NaN or infinite) gives the same text as ``str(Decimal(repr(value)))`` without making one:
+    its shortest ``repr`` is that text unless it has an exponent."""
+    if value is None:
+        return None
+    if value.__class__ is float:
+        text = repr(value)
+        return text if "e" not in text else str(Decimal(text))
+    return str(value)
 
 
 def _extra_json(value: Any) -> str | None:
     return orjson.dumps(dict(value)).decode() if value else None
 
 
-def _readers() -> tuple[Callable[[Any], Any], ...]:
-    """How each column's value is read: time slots raw (no ``datetime`` built and taken apart
-    again), everything else as the attribute."""
-    return tuple(
-        raw_reader(CallRecord, c.attr) if c.kind == "time" else operator.attrgetter(c.attr)
-        for c in COLUMNS
-    )
+def _compile_row() -> Callable[[CallRecord], list[Any]]:
+    """``row(record)``, compiled from :data:`COLUMNS`: each value read and normalised inline.
+
+    Times, enum numbers and money are read raw while their slots hold the vendor's number (no
+    ``datetime``, enum member or ``Decimal`` made and taken apart again); a converted value goes
+    through the column's converter. Everything else is the attribute, through its converter if
+    it has one.
+    """
+    fields = attrs.fields_dict(CallRecord)
+    scope: dict[str, Any] = {}
+    items: list[str] = []
+    for i, (column, convert) in enumerate(zip(COLUMNS, _CONVERTERS, strict=True)):
+        codec = fields[column.attr].metadata.get("codec")
+        lazy = getattr(codec, "lazy", None)
+        if column.kind == "time" or (lazy is not None and lazy.cls is int):
+            scope[f"G{i}"], scope[f"C{i}"] = raw_reader(CallRecord, column.attr), convert
+            items.append(f"v if (v := G{i}(r)).__class__ is int else C{i}(v)")
+        elif lazy is not None:  # money: the raw float's text, without making a Decimal
+            scope[f"G{i}"], scope[f"C{i}"] = raw_reader(CallRecord, column.attr), convert
+            items.append(f"C{i}(G{i}(r))")
+        elif convert is None or convert is keep:
+            items.append(f"r.{column.attr}")
+        else:
+            scope[f"C{i}"] = convert
+            items.append(f"C{i}(r.{column.attr})")
+    lines = ["def row(r):", "    return [", *(f"        {x}," for x in items), "    ]"]
+    compiled: Callable[[CallRecord], list[Any]] = compile_generated(lines, scope, "row", CallRecord)
+    return compiled
 
 
 COLUMNS, _CONVERTERS = _build()
-_READ = _readers()
-_CONVERT = tuple((i, fn) for i, fn in enumerate(_CONVERTERS) if fn is not None)
 
-
-def row(record: CallRecord) -> list[Any]:
-    """The normalised column values of one record, in :data:`COLUMNS` order."""
-    values = [read(record) for read in _READ]
-    for i, fn in _CONVERT:
-        values[i] = fn(values[i])
-    return values
+row = _compile_row()
+"""``row(record)``: the normalised column values of one record, in :data:`COLUMNS` order."""
 
 
 def rows(records: Sequence[CallRecord]) -> list[list[Any]]:
     """:func:`row` for each record."""
-    return [row(r) for r in records]
+    return list(map(row, records))
 
 
 def iso_ms(epoch_ms: int) -> str:

@@ -34,7 +34,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("the Parquet sink needs pyarrow: pip install 'nxcc-async[parquet]'") from exc
 
 from nxcc_async.harvest.sinks import _columns
-from nxcc_async.harvest.sinks.base import Sink, SinkPosition, fsync_dir, refuse_existing
+from nxcc_async.harvest.sinks.base import Encoded, Sink, SinkPosition, fsync_dir, refuse_existing
 from nxcc_async.nxcc.records import CallRecord
 
 ROW_GROUP = 50_000
@@ -119,13 +119,16 @@ class ParquetSink(Sink):
     def _inprogress(self) -> Path:
         return self.path / f".{_part_name(self._parts)}.inprogress"
 
-    def write(self, records: Sequence[CallRecord]) -> None:
+    def encode(self, records: Sequence[CallRecord]) -> Encoded:
+        return Encoded(_columns.rows(records), len(records))
+
+    def write_encoded(self, batch: Encoded) -> None:
         self._check_open()
-        for record in records:
-            self._buffer.append(_columns.row(record))
+        for row in batch.data:
+            self._buffer.append(row)
             if len(self._buffer) >= ROW_GROUP:
                 self._flush()
-        self.rows += len(records)
+        self.rows += batch.rows
 
     def _flush(self) -> None:
         if not self._buffer:

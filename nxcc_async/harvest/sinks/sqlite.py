@@ -22,9 +22,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from nxcc_async.harvest.sinks import _columns
-from nxcc_async.harvest.sinks.base import Sink, SinkPosition, refuse_existing
+from nxcc_async.harvest.sinks.base import Encoded, Sink, SinkPosition, refuse_existing
 from nxcc_async.nxcc.records import CallRecord
 
 TABLE = "cdrs"
@@ -108,16 +109,19 @@ class SqliteSink(Sink):
         count, last = self._db.execute(f"SELECT COUNT(*), MAX(rowid) FROM {TABLE}").fetchone()
         return int(count), int(last or 0)
 
-    def write(self, records: Sequence[CallRecord]) -> None:
+    def encode(self, records: Sequence[CallRecord]) -> Encoded:
+        return Encoded(_columns.rows(records), len(records))
+
+    def write_encoded(self, batch: Encoded) -> None:
         self._check_open()
-        if not records:
+        rows: list[list[Any]] = batch.data
+        if not rows:
             return
         if not self._in_tx:
             self._db.execute("BEGIN")
             self._in_tx = True
-        for start in range(0, len(records), BATCH):
-            chunk = records[start : start + BATCH]
-            self._db.executemany(_UPSERT, [_columns.row(r) for r in chunk])
+        for start in range(0, len(rows), BATCH):
+            self._db.executemany(_UPSERT, rows[start : start + BATCH])
 
     def commit(self) -> SinkPosition:
         self._check_open()
