@@ -75,6 +75,19 @@ def test_flags_override_the_environment(env: Emulator, capsys: pytest.CaptureFix
     assert err.startswith("nxcc: error: API error code 401")
     assert "wrong" not in err
     assert SK not in err
+    assert err.endswith("; check CEC_ACCESS_KEY, CEC_SECRET_KEY and this machine's clock")
+
+
+def test_hints_name_the_settings_of_the_vendor_the_command_talks_to() -> None:
+    from nxcc_async._core.errors import ConnectError, PermissionDeniedError
+    from nxcc_async.cli.errors import classify
+
+    refused = ConnectError("cannot connect to http://127.0.0.1:9")
+    assert classify(refused, "cec")[1].endswith("check --base-url / CEC_BASE_URL")
+    assert classify(refused)[1].endswith("check --base-url / NXCC_BASE_URL")
+    denied = PermissionDeniedError("0100003", "no rights")
+    assert "CEC_ACCESS_KEY" in classify(denied, "cec")[1]
+    assert "NXCC_TENANT_ID" in classify(denied, "nxcc")[1]
 
 
 def test_missing_connection_is_a_usage_error(

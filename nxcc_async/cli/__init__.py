@@ -20,8 +20,8 @@ from nxcc_async.cli.errors import INTERRUPTED, classify, one_line
 __all__ = ["main"]
 
 
-def _report(exc: BaseException, verbose: bool, checkpoint: str | None) -> int:
-    code, message = classify(exc)
+def _report(exc: BaseException, verbose: bool, checkpoint: str | None, vendor: str = "nxcc") -> int:
+    code, message = classify(exc, vendor)
     if code == INTERRUPTED and checkpoint:
         message = "interrupted; rerun with the same --checkpoint to resume"
     if verbose:
@@ -50,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(exc, debug, None)
     verbosity = max(int(args.verbose), 1 if debug else 0)
     checkpoint = getattr(args, "checkpoint", None)
+    vendor = "cec" if hasattr(args, "cec_base_url") else "nxcc"  # whose settings a hint names
     with logs.configured(verbosity):
         try:
             if args.run is None:
@@ -59,4 +60,4 @@ def main(argv: Sequence[str] | None = None) -> int:
             _silence_stdout()
             return 0
         except (Exception, KeyboardInterrupt) as exc:
-            return _report(exc, verbosity > 0, checkpoint)
+            return _report(exc, verbosity > 0, checkpoint, vendor)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from nxcc_async._core.errors import (
     APIError,
+    AuthError,
     ConnectError,
     HarvestError,
     NXCCError,
@@ -38,22 +39,33 @@ class NotFoundError(Exception):
     """What the command was asked about does not exist (exit 1); the message says what."""
 
 
-_HINTS: tuple[tuple[type[APIError], str], ...] = (
-    (SignatureError, "check the access secret (NXCC_ACCESS_SECRET)"),
-    (TimestampError, "check this machine's clock"),
-    (PermissionDeniedError, "check the access key and the tenant id (NXCC_TENANT_ID)"),
-)
+_HINTS: dict[str, tuple[tuple[type[APIError], str], ...]] = {
+    "nxcc": (
+        (SignatureError, "check the access secret (NXCC_ACCESS_SECRET)"),
+        (TimestampError, "check this machine's clock"),
+        (PermissionDeniedError, "check the access key and the tenant id (NXCC_TENANT_ID)"),
+    ),
+    "cec": (
+        (SignatureError, "check the secret key (CEC_SECRET_KEY)"),
+        (TimestampError, "check this machine's clock"),
+        (PermissionDeniedError, "check the access key (CEC_ACCESS_KEY) and what it may monitor"),
+        # CEC answers a wrong key, secret or clock alike: 401 "authorization rejected"
+        (AuthError, "check CEC_ACCESS_KEY, CEC_SECRET_KEY and this machine's clock"),
+    ),
+}
+_BASE_URL = {"nxcc": "NXCC_BASE_URL", "cec": "CEC_BASE_URL"}
 
 
-def _api_hint(exc: APIError) -> str:
-    for kind, hint in _HINTS:
+def _api_hint(exc: APIError, vendor: str) -> str:
+    for kind, hint in _HINTS[vendor]:
         if isinstance(exc, kind):
             return f"; {hint}"
     return ""
 
 
-def classify(exc: BaseException) -> tuple[int, str]:
-    """The exit code and the one-line message for ``exc``."""
+def classify(exc: BaseException, vendor: str = "nxcc") -> tuple[int, str]:
+    """The exit code and the one-line message for ``exc`` from a command talking to ``vendor``
+    (``"nxcc"`` or ``"cec"``: whose settings a hint names)."""
     if isinstance(exc, KeyboardInterrupt):
         return INTERRUPTED, "interrupted"
     cause = exc.__cause__
@@ -64,7 +76,7 @@ def classify(exc: BaseException) -> tuple[int, str]:
     ):
         # a wrong secret or a refused connection is not "a page kept failing": say what
         # ``agents list`` says about the same cause
-        return classify(cause)
+        return classify(cause, vendor)
     if isinstance(exc, ImportError):  # a missing optional dependency: the message says which
         return USAGE, str(exc)
     if isinstance(exc, (UsageError, ValueError, TypeError, FileExistsError)):
@@ -72,9 +84,9 @@ def classify(exc: BaseException) -> tuple[int, str]:
     if isinstance(exc, NotFoundError):
         return FAILURE, str(exc)
     if isinstance(exc, APIError):
-        return FAILURE, f"API error {exc}{_api_hint(exc)}"
+        return FAILURE, f"API error {exc}{_api_hint(exc, vendor)}"
     if isinstance(exc, ConnectError):
-        return FAILURE, f"cannot connect: {exc}; check --base-url / NXCC_BASE_URL"
+        return FAILURE, f"cannot connect: {exc}; check --base-url / {_BASE_URL[vendor]}"
     if isinstance(exc, RequestTimeoutError):
         return FAILURE, f"timed out: {exc}; try a larger --timeout"
     if isinstance(exc, TransportError):
