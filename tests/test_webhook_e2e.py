@@ -183,3 +183,37 @@ def test_a_day_of_pushes_with_drops_and_duplicates_ends_exactly_once(
                 len(truth),
                 len(truth),
             )
+
+
+def test_ctrl_c_stops_the_receiver_with_its_summary_and_keeps_what_it_stored(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "cdrs.db"
+    cmd = [sys.executable, "-m", "nxcc_async", "webhook", "serve", "--to", f"sqlite:///{path}"]
+    cmd += ["--port", "0", "--access-key", "ak"]
+    env = {**_env(), "NXCC_WEBHOOK_TOKEN": TOKEN}
+    log = tmp_path / "serve.err"
+    with log.open("wb") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=env, cwd=ROOT)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().decode()
+        assert "receiving token CDR pushes" in line, log.read_text()
+        url = line.split(" on ", 1)[1].split(" -> ", 1)[0]
+        with Emulator.in_thread(seed=3) as emu:
+            cdr = emu.data.cdr_list(1_735_689_600, 1_735_689_600 + 86_399)[0]
+        body, headers = orjson.dumps(cdr), {"Content-Type": "application/json", "token": TOKEN}
+        assert _post(url, body, headers) == 200
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        assert proc.wait(timeout=30) == 130, log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+    stderr = log.read_text()
+    assert "1 pushes received: 1 stored (1 new rows, 0 updated), 0 refused, 0 failed" in stderr
+    assert stderr.rstrip().endswith("nxcc: error: interrupted"), stderr
+    assert "Traceback" not in stderr
+    assert list(sqlite_rows(path)) == [cdr["callId"]]
