@@ -32,6 +32,19 @@ def expected_sign(headers: Mapping[str, str], body: bytes, secret: str = SK) -> 
     return hashlib.new(algorithm, text).hexdigest()
 
 
+def point_cli_at(
+    monkeypatch: pytest.MonkeyPatch, base_url: str, access_key: str, secret: str, tenant: int
+) -> None:
+    """Point the ``nxcc`` command at a server: the ``NXCC_*`` variables it reads, and none of
+    the ones that would change what it does (a region, debug output) left from the caller."""
+    monkeypatch.setenv("NXCC_BASE_URL", base_url)
+    monkeypatch.setenv("NXCC_ACCESS_KEY", access_key)
+    monkeypatch.setenv("NXCC_ACCESS_SECRET", secret)
+    monkeypatch.setenv("NXCC_TENANT_ID", str(tenant))
+    monkeypatch.delenv("NXCC_REGION", raising=False)
+    monkeypatch.delenv("NXCC_DEBUG", raising=False)
+
+
 AIOHTTP_VERSION = tuple(int(part) for part in aiohttp.__version__.split(".")[:2])
 NO_AIORESPONSES = pytest.mark.skip(
     reason=f"aioresponses cannot build aiohttp {aiohttp.__version__}'s responses (needs "

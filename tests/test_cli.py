@@ -16,6 +16,7 @@ from nxcc_async.cli.progress import reporter
 from nxcc_async.cli.times import parse_range, parse_time
 from nxcc_async.emulator import Emulator
 from nxcc_async.harvest.harvester import HarvestProgress
+from tests.conftest import point_cli_at
 
 AK, SK, TENANT = "cli-ak", "cli-secret-value", 144
 START, END = 1_735_689_600, 1_735_689_600 + 2 * 86_400  # 2025-01-01 .. 2025-01-03 UTC
@@ -29,12 +30,7 @@ def emu() -> Iterator[Emulator]:
 
 @pytest.fixture
 def env(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
-    monkeypatch.setenv("NXCC_BASE_URL", emu.base_url)
-    monkeypatch.setenv("NXCC_ACCESS_KEY", AK)
-    monkeypatch.setenv("NXCC_ACCESS_SECRET", SK)
-    monkeypatch.setenv("NXCC_TENANT_ID", str(TENANT))
-    monkeypatch.delenv("NXCC_REGION", raising=False)
-    monkeypatch.delenv("NXCC_DEBUG", raising=False)
+    point_cli_at(monkeypatch, emu.base_url, AK, SK, TENANT)
     return emu
 
 

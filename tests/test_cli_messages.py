@@ -14,6 +14,7 @@ from nxcc_async.cli.args import build_parser
 from nxcc_async.emulator import Emulator
 from nxcc_async.emulator.__main__ import build_parser as emulator_parser
 from nxcc_async.harvest.checkpoint import CheckpointFile, CheckpointInUse
+from tests.conftest import point_cli_at
 
 AK, SK, TENANT = "msg-ak", "msg-secret-value", 144
 START, END = 1_735_689_600, 1_735_689_600 + 86_400
@@ -27,12 +28,7 @@ def emu() -> Iterator[Emulator]:
 
 @pytest.fixture
 def env(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
-    monkeypatch.setenv("NXCC_BASE_URL", emu.base_url)
-    monkeypatch.setenv("NXCC_ACCESS_KEY", AK)
-    monkeypatch.setenv("NXCC_ACCESS_SECRET", SK)
-    monkeypatch.setenv("NXCC_TENANT_ID", str(TENANT))
-    monkeypatch.delenv("NXCC_REGION", raising=False)
-    monkeypatch.delenv("NXCC_DEBUG", raising=False)
+    point_cli_at(monkeypatch, emu.base_url, AK, SK, TENANT)
     return emu
 
 
