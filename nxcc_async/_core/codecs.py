@@ -148,4 +148,4 @@ def mapped_enum(members: Mapping[int, Any], dump_fn: Callable[[Any], int]) -> Co
             return None
         return value if value.__class__ is int else dump_fn(value)
 
-    return Codec(load=load, dump=dump, table=table, lazy=Lazy(int, -math.inf, math.inf))
+    return Codec(load=load, dump=dump, lazy=Lazy(int, -math.inf, math.inf))

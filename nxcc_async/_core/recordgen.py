@@ -3,12 +3,12 @@
 For each record class, one ``load`` and one ``dump`` function are compiled from the field plan
 (vendor name, codec, type), the way cattrs generates its functions, but specialised further:
 values that already have the field's class pass through an inline check (``str | None``, ``int``,
-``bool``, a codec's ``accept`` class), enum codes are looked up in the codec's table inline,
-times and money a :class:`~nxcc_async._core.lazy.Lazy` rule vouches for are stored raw and
-converted on first read, unknown keys are looked for only when the key count says there are
-some, and the slots are filled on a plain twin class before the object becomes the record (see
-:func:`_twin`). The functions are then registered as the cattrs converter's hooks, so
-``converter.structure`` gives the same result.
+``bool``, a codec's ``accept`` class); times, money and enum codes a
+:class:`~nxcc_async._core.lazy.Lazy` rule vouches for are stored raw and converted on first read;
+unknown keys are looked for only when the key count says there are some; and the slots are
+filled on a plain twin class before the object becomes the record (see :func:`_twin`). The
+functions are then registered as the cattrs converter's hooks, so ``converter.structure`` gives
+the same result.
 
 Measured (``timeit``, one emulator ``CallRecord`` of 33 keys with six epoch-millisecond times
 and a price, 2-core reference machine, old and new side by side): 3.0-3.6 µs per record, against
@@ -50,14 +50,13 @@ class Codec:
     """How one field crosses the wire: ``load`` vendor value -> Python, ``dump`` back.
 
     Optional fast paths the generated loader inlines: ``accept``, a class whose wire values are
-    already the Python value; ``table``, an ``int`` -> value lookup for wire integers (enums);
-    ``lazy``, a rule for raw wire values stored as they are and converted on first read.
+    already the Python value; ``lazy``, a rule for raw wire values stored as they are and
+    converted on first read.
     """
 
     load: Callable[[Any], Any]
     dump: Callable[[Any], Any]
     accept: type | None = None
-    table: Mapping[int, Any] | None = None
     lazy: Lazy | None = None
 
 
@@ -90,9 +89,6 @@ def _convert(i: int, p: FieldPlan, scope: dict[str, Any], type_hook: Any) -> str
             if rule.low == -math.inf and rule.high == math.inf:
                 return f"v if v.__class__ is RC{i} else L{i}(v)"
             return f"v if v.__class__ is RC{i} and LO{i} <= v <= HI{i} else L{i}(v)"
-        if codec.table is not None:
-            scope[f"TB{i}"] = codec.table
-            return f"TB{i}.get(v, v) if v.__class__ is int else L{i}(v)"
         if codec.accept is not None:
             scope[f"A{i}"] = codec.accept
             return f"v if v.__class__ is A{i} else L{i}(v)"
