@@ -7,6 +7,7 @@ are each answered 401 and nothing of theirs is stored."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,26 @@ def _env() -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NXCC_ACCESS_SECRET": "sk"}
     env.pop("NXCC_WEBHOOK_TOKEN", None)
     return env
+
+
+@contextlib.contextmanager
+def _serving(args: list[str], env: dict[str, str], log: Path) -> Iterator[tuple[Any, str]]:
+    """``nxcc webhook serve ARGS`` in a child process (stderr to ``log``): the process and the
+    URL it announces; killed on the way out if it is still running."""
+    cmd = [sys.executable, "-m", "nxcc_async", "webhook", "serve", *args]
+    with log.open("wb") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=env, cwd=ROOT)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().decode()
+        assert "receiving" in line, log.read_text()
+        yield proc, line.split(" on ", 1)[1].split(" -> ", 1)[0]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
@@ -113,22 +135,14 @@ def test_a_day_of_pushes_with_drops_and_duplicates_ends_exactly_once(
         rows_of = lambda: sqlite_rows(path)  # noqa: E731
     with Emulator.in_thread(live=live, seed=11) as emu:
         truth = {c.call_id: load(CallRecord, c.cdr) for c in emu.data.live_calls()}
-        cmd = [sys.executable, "-m", "nxcc_async", "webhook", "serve", "--to", to, "--port", "0"]
-        cmd += ["--reconcile-every", "5", "--since", str(start), "--lookback", "60"]
-        cmd += ["--settle", "0", "--base-url", emu.base_url, "--access-key", "ak"]
-        cmd += ["--tenant-id", "144"]
+        args = ["--to", to, "--port", "0", "--reconcile-every", "5", "--since", str(start)]
+        args += ["--lookback", "60", "--settle", "0", "--base-url", emu.base_url]
+        args += ["--access-key", "ak", "--tenant-id", "144"]
         env = _env()
         if mode == "token":
             env["NXCC_WEBHOOK_TOKEN"] = TOKEN
         log = tmp_path / "serve.err"
-        with log.open("wb") as err:
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=env, cwd=ROOT)
-        try:
-            assert proc.stdout is not None
-            line = proc.stdout.readline().decode()
-            assert "receiving" in line, log.read_text()
-            url = line.split(" on ", 1)[1].split(" -> ", 1)[0]
-
+        with _serving(args, env, log) as (proc, url):
             sample = emu.data.live_calls()[0].cdr
             probes = _probes(mode, sample)
             statuses = {name: _post(url, b, h) for name, (b, h) in probes.items()}
@@ -148,12 +162,6 @@ def test_a_day_of_pushes_with_drops_and_duplicates_ends_exactly_once(
                 time.sleep(0.5)
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=30) == 0, log.read_text()
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            if proc.stdout is not None:
-                proc.stdout.close()
         pushes = emu.pushes
 
     stderr = log.read_text()
@@ -189,29 +197,15 @@ def test_ctrl_c_stops_the_receiver_with_its_summary_and_keeps_what_it_stored(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "cdrs.db"
-    cmd = [sys.executable, "-m", "nxcc_async", "webhook", "serve", "--to", f"sqlite:///{path}"]
-    cmd += ["--port", "0", "--access-key", "ak"]
-    env = {**_env(), "NXCC_WEBHOOK_TOKEN": TOKEN}
+    args = ["--to", f"sqlite:///{path}", "--port", "0", "--access-key", "ak"]
     log = tmp_path / "serve.err"
-    with log.open("wb") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=env, cwd=ROOT)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().decode()
-        assert "receiving token CDR pushes" in line, log.read_text()
-        url = line.split(" on ", 1)[1].split(" -> ", 1)[0]
+    with _serving(args, {**_env(), "NXCC_WEBHOOK_TOKEN": TOKEN}, log) as (proc, url):
         with Emulator.in_thread(seed=3) as emu:
             cdr = emu.data.cdr_list(1_735_689_600, 1_735_689_600 + 86_399)[0]
         body, headers = orjson.dumps(cdr), {"Content-Type": "application/json", "token": TOKEN}
         assert _post(url, body, headers) == 200
         proc.send_signal(signal.SIGINT)  # Ctrl-C
         assert proc.wait(timeout=30) == 130, log.read_text()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
     stderr = log.read_text()
     assert "1 pushes received: 1 stored (1 new rows, 0 updated), 0 refused, 0 failed" in stderr
     assert stderr.rstrip().endswith("nxcc: error: interrupted"), stderr
