@@ -182,6 +182,11 @@ def test_bad_latency(capsys: pytest.CaptureFixture[str]) -> None:
     )
 
 
+def test_push_options_without_a_url(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["emulator", "--port", "0", "--push-mode", "token"]) == 2
+    assert error_line(capsys) == ("nxcc: error: --push-mode and --push-token go with --push-to URL")
+
+
 def test_every_emulator_option_has_help() -> None:
     missing = [a.option_strings for a in emulator_parser()._actions if not a.help]
     assert missing == []

@@ -284,3 +284,69 @@ async def test_cec_paths_get_the_cec_fault_envelope() -> None:
         body = await r.json()
     assert (r.status, body["result"], body["resultCode"]) == (200, "1", "0100999")
     assert controls.stats.by_code == {"0100999": 1}
+
+
+def test_cli_live_mode_pushes_final_cdrs_to_a_webhook() -> None:
+    import http.server
+    import queue
+    import threading
+
+    got: queue.Queue[tuple[dict[str, str], bytes]] = queue.Queue()
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            got.put((dict(self.headers.items()), body))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:  # quiet
+            pass
+
+    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{receiver.server_address[1]}/hook"
+    args = ["--port", "0", "--live", "600", "--push-to", url]
+    args += ["--push-mode", "token", "--push-token", "cli-push-token"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nxcc_async.emulator", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(7)]
+        assert "  live CDRs: 600 calls a minute\n" in lines
+        assert f"  pushing CDRs to {url} (token)\n" in lines  # a token it was given: not echoed
+        headers, body = got.get(timeout=60)  # calls of the last hour end every second
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+        receiver.shutdown()
+        receiver.server_close()
+    assert headers["token"] == "cli-push-token"
+    cdr = orjson.loads(body)
+    assert cdr["callId"]
+    assert cdr["endTime"] <= time.time() * 1000
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--push-token", "t"], "--push-mode and --push-token go with --push-to URL"),
+        (["--push-to", "http://127.0.0.1:9/h", "--push-token", "t"], "goes with --push-mode token"),
+        (["--push-to", "ftp://x/h"], "url must be http:// or https://"),
+        (["--live", "0"], "is not a number of calls per minute"),
+    ],
+)
+def test_cli_refuses_push_and_live_options_that_do_not_fit(args: list[str], message: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "nxcc_async.emulator", "--port", "0", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert message in done.stderr

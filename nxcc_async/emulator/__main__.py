@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from nxcc_async.emulator.cdrs import PROFILES
 from nxcc_async.emulator.config import Faults, Latency, RateLimit
+from nxcc_async.emulator.live import LiveMode
+from nxcc_async.emulator.push import PUSH_MODES, WebhookPush
 from nxcc_async.emulator.server import DEFAULT_CEC_ACCESS_KEY, DEFAULT_CEC_SECRET_KEY, Emulator
 
 
@@ -33,6 +35,29 @@ def _latency(text: str) -> Latency:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a delay; give seconds (0.05) or MIN,MAX (0.01,0.2)"
         ) from None
+
+
+def _calls_per_minute(text: str) -> float:
+    """``--live``: calls per minute, a positive number."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of calls per minute (> 0)")
+    return value
+
+
+def _webhook(args: argparse.Namespace) -> WebhookPush | None:
+    """The push of ``--push-to``/``--push-mode``/``--push-token`` (``ValueError`` if invalid)."""
+    if args.push_to is None:
+        if args.push_token is not None or args.push_mode != "md5":
+            raise ValueError("--push-mode and --push-token go with --push-to URL")
+        return None
+    if args.push_token is not None and args.push_mode != "token":
+        raise ValueError("--push-token goes with --push-mode token")
+    token = {} if args.push_token is None else {"token": args.push_token}
+    return WebhookPush(url=args.push_to, mode=args.push_mode, **token)
 
 
 def build_parser(
@@ -84,6 +109,33 @@ def build_parser(
         metavar="N",
         help="requests per second; HTTP 429 above (default: none)",
     )
+    p.add_argument(
+        "--live",
+        type=_calls_per_minute,
+        default=None,
+        metavar="CALLS_PER_MINUTE",
+        help="live CDRs: calls keep coming at this rate and each CDR appears 0-120 s after "
+        "its call ended, some revised later (default: a fixed history)",
+    )
+    p.add_argument(
+        "--push-to",
+        metavar="URL",
+        default=None,
+        help="push CDRs to this webhook URL like the platform does (with --live: each call "
+        "once its CDR is final)",
+    )
+    p.add_argument(
+        "--push-mode",
+        choices=PUSH_MODES,
+        default="md5",
+        help="how pushes authenticate: signed headers (md5, sha256) or a token header (md5)",
+    )
+    p.add_argument(
+        "--push-token",
+        default=None,
+        metavar="TOKEN",
+        help="the token header of --push-mode token (default: the emulator's demo token)",
+    )
     what = {
         "code88": "code 88 (server busy)",
         "code99": "code 99 (system error)",
@@ -102,13 +154,9 @@ def build_parser(
     return p
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The command line."""
-    return build_parser().parse_args(argv)
-
-
 async def serve(args: argparse.Namespace) -> None:
-    """Run until cancelled."""
+    """Run until cancelled (``ValueError`` for push options that do not fit together)."""
+    webhook = _webhook(args)
     faults = Faults(
         code88=args.fault_code88,
         code99=args.fault_code99,
@@ -132,6 +180,8 @@ async def serve(args: argparse.Namespace) -> None:
         latency=args.latency,
         rate_limit=RateLimit(args.rate_limit) if args.rate_limit else None,
         faults=faults,
+        live=None if args.live is None else LiveMode(calls_per_minute=args.live),
+        webhook=webhook,
     ) as emu:
         print(f"NXCC/CEC emulator listening on {emu.base_url}")
         print(f"  NXCC: NXCC_BASE_URL={emu.base_url} NXCC_ACCESS_KEY={args.access_key} ", end="")
@@ -140,13 +190,24 @@ async def serve(args: argparse.Namespace) -> None:
         print(f"secret_key={args.cec_secret_key}")
         print(f"        (nxcc cec watch: CEC_BASE_URL={emu.base_url} ", end="")
         print(f"CEC_ACCESS_KEY={args.cec_access_key} CEC_SECRET_KEY={args.cec_secret_key})")
+        if args.live is not None:
+            print(f"  live CDRs: {args.live:g} calls a minute")
+        if webhook is not None:
+            print(f"  pushing CDRs to {webhook.url} ({webhook.mode})", end="")
+            demo = args.push_token is None and webhook.mode == "token"
+            print(f" (nxcc webhook serve: NXCC_WEBHOOK_TOKEN={webhook.token})" if demo else "")
         print("Press Ctrl-C to stop.", flush=True)
         await asyncio.Event().wait()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point."""
-    args = parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        _webhook(args)
+    except ValueError as exc:
+        parser.error(str(exc))  # exit 2, with the usage line
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args))
     return 0
