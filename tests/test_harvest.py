@@ -12,7 +12,9 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 
 from nxcc_async import AsyncNXCC, HarvestError, RetryPolicy
@@ -211,3 +213,33 @@ async def test_a_skewed_day_is_harvested_exactly_once() -> None:
             ids = [r.call_id async for r in c.cdrs.harvest(DAY, DAY + WEEK)]
         assert len(ids) == len(set(ids)) == 7 * 3000
         assert set(ids) == truth(emu, DAY, DAY + WEEK)
+
+
+async def test_an_export_encodes_a_slice_at_a_time_and_writes_every_row_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows of thousands of rows are encoded ``ENCODE_ROWS`` at a time on the loop (the
+    loop never waits on one big batch), and every row lands in the file once."""
+    from nxcc_async.harvest import export
+    from nxcc_async.harvest.sinks.jsonl import JsonlSink
+
+    sizes: list[int] = []
+    encode = JsonlSink.encode
+
+    def counting(self: JsonlSink, records: Any) -> Any:
+        sizes.append(len(records))
+        return encode(self, records)
+
+    monkeypatch.setattr(JsonlSink, "encode", counting)
+    monkeypatch.setattr(export, "ENCODE_ROWS", 700)
+    async with Emulator(
+        access_key=AK, access_secret=SK, tenant_id=TENANT, seed=4, cdrs_per_day=30_000
+    ) as emu:
+        async with client(emu, max_concurrency=8) as c:
+            result = await c.cdrs.export(DAY, DAY + 86_400, tmp_path / "day.jsonl")
+        expected = truth(emu, DAY, DAY + 86_400)
+    lines = (tmp_path / "day.jsonl").read_bytes().splitlines()
+    assert result.rows_written == len(lines) == len(expected) == 30_000
+    assert {orjson.loads(line)["callId"] for line in lines} == expected
+    assert max(sizes) == 700  # some windows were bigger than a slice
+    assert sum(sizes) == 30_000

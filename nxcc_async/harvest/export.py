@@ -100,6 +100,10 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+#: Records encoded on the loop at a time (about 5-10 ms of it on the reference machine).
+ENCODE_ROWS = 1_000
+
+
 async def _run(
     harvester: Harvester,
     store: CheckpointFile | None,
@@ -125,8 +129,11 @@ async def _run(
         last_save = time.monotonic()
         async with contextlib.aclosing(harvester.batches()) as batches:
             async for batch in batches:
-                encoded = sink.encode(batch)
-                await loop.run_in_executor(writer, sink.write_encoded, encoded)
+                # a window can hold thousands of rows: encoded a slice at a time, so that the
+                # loop (fetching the next pages, the user's other tasks) never waits long
+                for i in range(0, len(batch), ENCODE_ROWS):
+                    encoded = sink.encode(batch[i : i + ENCODE_ROWS])
+                    await loop.run_in_executor(writer, sink.write_encoded, encoded)
                 written += len(batch)
                 if store is not None and time.monotonic() - last_save >= every:
                     await _save(store, harvester, sink, writer)
