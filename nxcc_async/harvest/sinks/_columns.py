@@ -105,12 +105,12 @@ def _compile_row() -> Callable[[CallRecord], list[Any]]:
     for i, (column, convert) in enumerate(zip(COLUMNS, _CONVERTERS, strict=True)):
         codec = fields[column.attr].metadata.get("codec")
         lazy = getattr(codec, "lazy", None)
-        if column.kind == "time" or (lazy is not None and lazy.cls is int):
+        if column.kind == "time" or lazy is not None:
             scope[f"G{i}"], scope[f"C{i}"] = raw_reader(CallRecord, column.attr), convert
-            items.append(f"v if (v := G{i}(r)).__class__ is int else C{i}(v)")
-        elif lazy is not None:  # money: the raw float's text, without making a Decimal
-            scope[f"G{i}"], scope[f"C{i}"] = raw_reader(CallRecord, column.attr), convert
-            items.append(f"C{i}(G{i}(r))")
+            if column.kind == "time" or getattr(lazy, "cls", None) is int:  # the raw number
+                items.append(f"v if (v := G{i}(r)).__class__ is int else C{i}(v)")
+            else:  # money: the raw float's text, without making a Decimal
+                items.append(f"C{i}(G{i}(r))")
         elif convert is None or convert is keep:
             items.append(f"r.{column.attr}")
         else:
