@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 
 from nxcc_async.emulator import EmulatorData
 from nxcc_async.emulator.cdrs import SPAN_END_S, SPAN_START_S, CdrFilter, bucket_of, hour_counts
@@ -99,3 +100,18 @@ def test_agents_and_groups() -> None:
     assert all(data.queue_names(a.sip_number) for a in data.agents)
     assert data.agent_record(data.agents[0])["queueName"] == data.queue_names("NXAgent0001")
     assert data.members("NXQueue0001")
+
+
+def test_pages_slice_the_ordered_rows_exactly() -> None:
+    data = EmulatorData(seed=3, tenant_id=144, cdrs_per_day=2000)
+    rng = random.Random(11)
+    for _ in range(60):
+        start = DAY + rng.randrange(0, 3 * 86400)
+        end = start + rng.choice((0, 59, 3599, 3600, 7 * 3600 + 17, 86400, 2 * 86400))
+        unfiltered = list(data.cdrs.iter(start, end))
+        inbound = [c for c in unfiltered if c["direction"] == 0]
+        size = rng.choice((1, 7, 100))
+        for rows, f in ((unfiltered, CdrFilter()), (inbound, CdrFilter(direction=0))):
+            offset = rng.randrange(0, len(rows) + 2)
+            page = data.cdrs.page(start, end, f, offset, size)
+            assert page == rows[offset : offset + size]

@@ -9,6 +9,7 @@ Calls created at runtime (``ai/createandcall``) are kept apart and merged into t
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import random
 import threading
@@ -351,6 +352,11 @@ class CdrStore:
             n = self._count(b, lo, hi, f)
             if offset >= n:
                 offset -= n
+            elif n and f.empty:  # the matching rows are one run: slice it
+                rows = self.bucket(b)
+                first = bisect.bisect_left(rows, lo, key=_start) if lo > bucket_start_ms(b) else 0
+                out += rows[first + offset : first + min(n, offset + limit - len(out))]
+                offset = 0
             elif n:
                 rows = self.bucket(b)
                 for c in rows:
@@ -371,6 +377,10 @@ class CdrStore:
             for c in self.bucket(b):
                 if lo <= c["startTime"] <= hi and f.matches(c):
                     yield c
+
+
+def _start(cdr: CDR) -> int:
+    return cdr["startTime"]  # type: ignore[no-any-return]
 
 
 def _order(cdr: CDR) -> tuple[int, str]:

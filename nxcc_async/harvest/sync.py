@@ -18,11 +18,12 @@ See ``docs/sync.md``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import math
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import aclosing
 from typing import Any, TypeVar
 
@@ -147,7 +148,7 @@ def _transient(exc: BaseException) -> bool:
     return isinstance(exc, (TransientError, TransportError))
 
 
-async def _uninterrupted(work: Coroutine[Any, Any, T]) -> T:
+async def _uninterrupted(work: Awaitable[T]) -> T:
     """Await ``work`` to its end even when cancelled (then re-raise): a transaction is never
     abandoned half-way, and a connection is never closed under a running statement."""
     task = asyncio.ensure_future(work)
@@ -190,6 +191,42 @@ async def run_sync(
     async with store as saved:
         check_state(saved, engine.fingerprint, f"table {store.table!r} in {store.display_url}")
         return await engine.run(saved, on_round, on_progress)
+
+
+class _Transactions:
+    """A round's transactions, in order, one in flight while the next batch is fetched: the rows
+    of a batch are built and written while the harvest goes on (see ``docs/architecture.md``)."""
+
+    def __init__(self, engine: _Engine) -> None:
+        self._engine = engine
+        self._writing: tuple[asyncio.Future[tuple[int, int]], SyncState] | None = None
+        self.inserted = self.updated = 0
+
+    async def write(self, records: list[CallRecord], state: SyncState) -> None:
+        """Start writing ``records`` with ``state``, once the transaction before has ended."""
+        await self.settle()
+        self._writing = (asyncio.ensure_future(self._engine.store.write(records, state)), state)
+
+    async def settle(self) -> SyncState | None:
+        """Wait for the transaction in flight (to its end, even when cancelled) and count it;
+        the state it wrote (``None`` when none was in flight)."""
+        if self._writing is None:
+            return None
+        (task, state), self._writing = self._writing, None
+        inserted, updated = await _uninterrupted(task)
+        self.inserted += inserted
+        self.updated += updated
+        engine = self._engine
+        engine.totals.inserted += inserted
+        engine.totals.updated += updated
+        engine.committed = state
+        return state
+
+    async def abandon(self) -> None:
+        """Leaving on an error: the transaction in flight ends first (its own error is lost to
+        the one being raised)."""
+        with contextlib.suppress(Exception):
+            await self.settle()
 
 
 class _Engine:
@@ -311,13 +348,14 @@ class _Engine:
             high = min(high, opts.until)
         high = max(high, start)
         harvester = Harvester(self.source, start, high, window=self.window, on_progress=on_progress)
-        fetched = inserted = updated = 0
+        fetched = 0
         buffer: list[CallRecord] = []
         last_commit = time.monotonic()
         progress = attrs.evolve(state, round_started=started, round_low=low, round_until=start)
+        tx = _Transactions(self)
 
         async def commit(final: bool) -> None:
-            nonlocal buffer, last_commit, inserted, updated, state, progress
+            nonlocal buffer, last_commit, progress
             if final:
                 settled = max(state.settled, min(high, math.floor(started - opts.lookback)))
                 new = attrs.evolve(
@@ -331,25 +369,26 @@ class _Engine:
                 )
             else:
                 new = attrs.evolve(progress, round_until=harvester.state().done_until)
-            new = attrs.evolve(new, fetched=progress.fetched + len(buffer))
-            ins, upd = await _uninterrupted(self.store.write(buffer, new))
-            inserted += ins
-            updated += upd
-            self.totals.inserted += ins
-            self.totals.updated += upd
+            progress = attrs.evolve(new, fetched=progress.fetched + len(buffer))
+            await tx.write(buffer, progress)
             buffer = []
             last_commit = time.monotonic()
-            progress = self.committed = new
-            if final:
-                state = new
 
-        async for batch in _batches(harvester):
-            buffer.extend(batch)
-            fetched += len(batch)
-            self.totals.fetched += len(batch)
-            if len(buffer) >= COMMIT_ROWS or time.monotonic() - last_commit >= self.commit_every:
-                await commit(final=False)
-        await commit(final=True)
+        try:
+            async for batch in _batches(harvester):
+                buffer.extend(batch)
+                fetched += len(batch)
+                self.totals.fetched += len(batch)
+                if (
+                    len(buffer) >= COMMIT_ROWS
+                    or time.monotonic() - last_commit >= self.commit_every
+                ):
+                    await commit(final=False)
+            await commit(final=True)
+            state = await tx.settle() or state  # the final commit's
+        except BaseException:
+            await tx.abandon()
+            raise
         windows = harvester.state().windows
         self.totals.windows += windows
         report = self._report(
@@ -358,7 +397,7 @@ class _Engine:
             began,
             low=start,
             high=high,
-            counts=(fetched, inserted, updated, windows),
+            counts=(fetched, tx.inserted, tx.updated, windows),
         )
         return state, report
 

@@ -9,6 +9,7 @@ milliseconds. The same layout as the ``sqlite`` export format, plus ``synced_at`
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -22,7 +23,10 @@ from nxcc_async.harvest.sinks import _columns
 from nxcc_async.harvest.sinks.sqlite import DDL, NAMES
 from nxcc_async.nxcc.records import CallRecord
 
-_CHUNK = 500  # ids per "IN (...)" lookup (SQLite's variable limit is 999 on old builds)
+#: Rows per upsert statement at most. One statement per row (``executemany``) hands the GIL
+#: back and forth with the event loop at every row, and each hand-back can wait up to the
+#: interpreter's switch interval while the loop works; see ``docs/architecture.md``.
+ROWS_PER_STATEMENT = 1000
 
 
 def sqlite_path(url: str) -> Path:
@@ -56,12 +60,15 @@ class SqliteStore(SyncStore):
         self._columns = dict(zip(NAMES, DDL, strict=True))
         names = [*NAMES, "synced_at"]
         changed = " OR ".join(f"{n} IS NOT excluded.{n}" for n in NAMES if n != "call_id")
-        self._upsert = (
-            f"INSERT INTO {t} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
-            f"ON CONFLICT(call_id) DO UPDATE SET "
+        self._width = len(names)
+        self._insert = f"INSERT INTO {t} ({', '.join(names)}) VALUES "
+        self._on_conflict = (
+            " ON CONFLICT(call_id) DO UPDATE SET "
             + ", ".join(f"{n} = excluded.{n}" for n in names if n != "call_id")
             + f" WHERE {changed}"
         )
+        self._per_statement = 1  # rows per upsert statement, set by open()
+        self._full: str | None = None
         self._save_state = (
             f"INSERT INTO {STATE_TABLE} (table_name, fingerprint, arguments, watermark, settled, "
             "state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(table_name) DO UPDATE "
@@ -96,6 +103,11 @@ class SqliteStore(SyncStore):
             db.close()
             raise
         self._db = db
+        # Connection.getlimit is Python 3.11+; 999 is the limit of the oldest SQLite builds
+        limit = getattr(sqlite3, "SQLITE_LIMIT_VARIABLE_NUMBER", None)
+        variables = 999 if limit is None else int(getattr(db, "getlimit")(limit))  # noqa: B009
+        self._per_statement = max(1, min(ROWS_PER_STATEMENT, variables // self._width))
+        self._full = None
         return None if row is None else SyncState.from_json(orjson.loads(row[0]))
 
     async def write(self, records: Sequence[CallRecord], state: SyncState) -> tuple[int, int]:
@@ -112,29 +124,40 @@ class SqliteStore(SyncStore):
         rows = _columns.rows(records)
         for row in rows:
             row.append(now_ms)  # synced_at
-        ids = [r.call_id for r in records]
-        return await asyncio.to_thread(self._write, ids, rows, state, now_ms)
+        n = self._per_statement
+        chunks = [
+            (len(part), list(itertools.chain.from_iterable(part)))
+            for part in (rows[i : i + n] for i in range(0, len(rows), n))
+        ]
+        return await asyncio.to_thread(self._write, chunks, state, now_ms)
+
+    def _statement(self, rows: int) -> str:
+        """The upsert of ``rows`` rows in one statement (the full-size one is kept)."""
+        if rows == self._per_statement and self._full is not None:
+            return self._full
+        one = "(" + ", ".join("?" * self._width) + ")"
+        sql = self._insert + ", ".join([one] * rows) + self._on_conflict
+        if rows == self._per_statement:
+            self._full = sql
+        return sql
 
     def _write(
-        self, ids: list[str], rows: list[list[Any]], state: SyncState | None, now_ms: int
+        self, chunks: list[tuple[int, list[Any]]], state: SyncState | None, now_ms: int
     ) -> tuple[int, int]:
         db = self._db
         if db is None:
             raise ValueError(f"{self!r} is not open")
         db.execute("BEGIN IMMEDIATE")
         try:
-            existing = 0
-            for i in range(0, len(ids), _CHUNK):
-                chunk = ids[i : i + _CHUNK]
-                existing += db.execute(
-                    f"SELECT COUNT(*) FROM {self.table} WHERE call_id IN "
-                    f"({', '.join('?' * len(chunk))})",
-                    chunk,
-                ).fetchone()[0]
+            # a new row's rowid is one above the largest (the table has no AUTOINCREMENT and
+            # never nears 2**63): the rows above the largest before are the rows inserted
+            (top,) = db.execute(f"SELECT coalesce(max(rowid), 0) FROM {self.table}").fetchone()
             changed = 0
-            if rows:
-                cursor = db.executemany(self._upsert, rows)
-                changed = cursor.rowcount
+            for count, values in chunks:
+                changed += db.execute(self._statement(count), values).rowcount
+            (inserted,) = db.execute(
+                f"SELECT count(*) FROM {self.table} WHERE rowid > ?", (top,)
+            ).fetchone()
             if state is not None:
                 self._put_state(db, state, now_ms)
             db.execute("COMMIT")
@@ -142,7 +165,6 @@ class SqliteStore(SyncStore):
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
-        inserted = len(rows) - existing
         return inserted, changed - inserted
 
     def _put_state(self, db: sqlite3.Connection, state: SyncState, now_ms: int) -> None:
