@@ -212,3 +212,14 @@ async def test_sqlite_without_getlimit_keeps_under_the_oldest_variable_limit(
         assert await store.write(RECORDS[:100], _store_state()) == (100, 0)
         per = store._per_statement
     assert per * (len(NAMES) + 1) <= 999 < (per + 1) * (len(NAMES) + 1)
+
+
+def test_sqlite_statement_sizes_are_few_and_cover_every_row() -> None:
+    seen: set[int] = set()
+    for rows in range(0, 5_000, 7):
+        sizes = sqlite_store.statement_sizes(rows, 1000)
+        assert sum(sizes) == rows
+        assert sizes == sorted(sizes, reverse=True)
+        seen.update(sizes)
+    assert seen == {1000, 512, 256, 128, 64, 32, 16, 8, 4, 2, 1}  # prepared once each
+    assert sqlite_store.statement_sizes(100, 28) == [28, 28, 28, 16]

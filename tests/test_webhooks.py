@@ -5,6 +5,7 @@ answers, ``PushStore`` and the emulator's pushes (live, retries, faults)."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import hashlib
 import itertools
@@ -237,6 +238,13 @@ def test_token_mode_ignores_signature_headers_and_time() -> None:
     verify_webhook({"token": "tk", "accessKey": AK, "ts": "1"}, BODY, access_key=AK, token="tk")
 
 
+def test_token_mode_needs_no_access_key() -> None:
+    for headers in ({"token": "tk"}, {"token": "tk", "accessKey": "any"}):
+        verify_webhook(headers, BODY, token="tk")
+    with pytest.raises(WebhookAuthError, match="the token header does not match"):
+        verify_webhook({"token": "tk2"}, BODY, token="tk")
+
+
 def test_signatures_and_tokens_are_compared_in_constant_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -265,6 +273,8 @@ def test_signatures_and_tokens_are_compared_in_constant_time(
         ({"access_secret": ""}, ValueError, "access_secret must not be empty"),
         ({"token": " "}, ValueError, "token must not be empty"),
         ({"token": "tk", "access_key": ""}, ValueError, "access_key must not be empty"),
+        ({"token": "tk", "access_key": 5}, TypeError, "access_key must be a str"),
+        ({"access_secret": SK, "access_key": None}, ValueError, "signed pushes need access_key"),
         ({"token": "tk", "tolerance": 0}, ValueError, "tolerance must be > 0 seconds, got 0"),
         ({"token": "tk", "tolerance": -1.0}, ValueError, "tolerance must be > 0 seconds"),
         ({"token": "tk", "tolerance": float("nan")}, ValueError, "tolerance must be > 0"),
@@ -636,3 +646,18 @@ def test_serve_refuses_bad_settings_with_exit_2(
     assert main(["webhook", "serve", "--to", to, "--port", "0", *argv]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "x.db").exists()
+
+
+def test_serve_in_token_mode_needs_no_access_key() -> None:
+    from nxcc_async.cli.commands.webhook import receiver_settings
+
+    bare = argparse.Namespace(access_key=None, access_secret=None, token=None)
+    settings = receiver_settings(bare, {"NXCC_WEBHOOK_TOKEN": "tk"})
+    assert settings == {"access_key": None, "token": "tk"}
+
+    async def on_cdr(record: CallRecord) -> None:
+        pass
+
+    webhook_app(on_cdr, **settings)  # accepted as is
+    keyed = receiver_settings(bare, {"NXCC_WEBHOOK_TOKEN": "tk", "NXCC_ACCESS_KEY": "ak"})
+    assert keyed == {"access_key": "ak", "token": "tk"}

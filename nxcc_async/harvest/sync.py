@@ -195,7 +195,7 @@ async def run_sync(
 
 class _Transactions:
     """A round's transactions, in order, one in flight while the next batch is fetched: the rows
-    of a batch are built and written while the harvest goes on (see ``docs/architecture.md``)."""
+    of a batch are built and written while the harvest goes on (see ``docs/sync.md``)."""
 
     def __init__(self, engine: _Engine) -> None:
         self._engine = engine

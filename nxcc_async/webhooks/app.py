@@ -33,7 +33,7 @@ STATS: web.AppKey[dict[str, int]] = web.AppKey("nxcc_webhook_stats", dict)
 def webhook_app(
     on_cdr: OnCdr,
     *,
-    access_key: str,
+    access_key: str | None = None,
     access_secret: str | Secret | None = None,
     token: str | Secret | None = None,
     path: str = "/nxcc/cdr",

@@ -31,7 +31,7 @@ DEFAULT_TOLERANCE = 300.0
 class Verifier:
     """Checked receiver settings (see :func:`check_config`); ``verify`` checks one push."""
 
-    access_key: str
+    access_key: str | None
     secret: Secret | None
     token: Secret | None
     tolerance: float
@@ -60,7 +60,7 @@ class Verifier:
 
     def _check_key(self, given: dict[str, str]) -> None:
         key = given.get("accesskey")
-        if key is not None and not _equal(key, self.access_key):
+        if key is not None and self.access_key is not None and not _equal(key, self.access_key):
             raise WebhookAuthError(
                 "the accessKey header is not this receiver's access key", reason="access_key"
             )
@@ -102,7 +102,7 @@ class Verifier:
             raise WebhookAuthError(
                 f"ts must be Unix milliseconds, not {_show(ts)}", reason="timestamp"
             )
-        assert self.secret is not None
+        assert self.secret is not None and self.access_key is not None  # check_config's
         expected = sign(
             access_key=self.access_key,
             access_secret=self.secret.reveal(),
@@ -165,7 +165,7 @@ def _credential(value: object, name: str) -> Secret | None:
 
 def check_config(
     *,
-    access_key: str,
+    access_key: str | None,
     access_secret: str | Secret | None,
     token: str | Secret | None,
     tolerance: float,
@@ -173,11 +173,14 @@ def check_config(
     """The checked settings of a receiver: ``ValueError``/``TypeError`` saying what to change.
 
     Exactly one of ``access_secret`` (signed pushes) and ``token`` (token pushes); neither may
-    be empty; ``tolerance`` a positive number of seconds."""
-    if not isinstance(access_key, str):
-        raise TypeError(f"access_key must be a str, not {type(access_key).__name__}")
-    if not access_key.strip():
-        raise ValueError("access_key must not be empty")
+    be empty; ``access_key`` is needed for signed pushes (the signature covers it) and optional
+    for token pushes (when given, a push's ``accessKey`` header must match it); ``tolerance`` a
+    positive number of seconds."""
+    if access_key is not None:
+        if not isinstance(access_key, str):
+            raise TypeError(f"access_key must be a str, not {type(access_key).__name__}")
+        if not access_key.strip():
+            raise ValueError("access_key must not be empty")
     secret = _credential(access_secret, "access_secret")
     tok = _credential(token, "token")
     if secret is None and tok is None:
@@ -189,6 +192,8 @@ def check_config(
         raise ValueError(
             "give access_secret or token, not both: the console sends pushes one way or the other"
         )
+    if secret is not None and access_key is None:
+        raise ValueError("signed pushes need access_key too: the signature covers it")
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)):
         raise TypeError(f"tolerance must be a number of seconds, not {type(tolerance).__name__}")
     if math.isnan(tolerance) or tolerance <= 0:
@@ -200,7 +205,7 @@ def verify_webhook(
     headers: Mapping[str, str],
     body: bytes,
     *,
-    access_key: str,
+    access_key: str | None = None,
     access_secret: str | Secret | None = None,
     token: str | Secret | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
@@ -212,8 +217,9 @@ def verify_webhook(
     ``headers``: any mapping of header names (any case) to values; ``body``: the raw bytes
     received. Signed mode (``access_secret``): ``accessKey``, ``bizType`` 8, ``action``
     ``callback``, the md5 (or ``algorithm: sha256``) ``sign`` over exactly ``body``, and
-    ``|now - ts| <= tolerance`` seconds. Token mode (``token``): the ``token`` header (and the
-    ``accessKey`` header, when one is sent). ``now``: Unix seconds (default: the clock).
+    ``|now - ts| <= tolerance`` seconds, with ``access_key``. Token mode (``token``): the
+    ``token`` header (and, with ``access_key``, the ``accessKey`` header when one is sent).
+    ``now``: Unix seconds (default: the clock).
     Bad settings raise ``ValueError``/``TypeError``."""
     check_config(
         access_key=access_key, access_secret=access_secret, token=token, tolerance=tolerance

@@ -68,11 +68,9 @@ def receiver_settings(
 ) -> dict[str, Any]:
     """``webhook_app`` credentials from the flags and the environment (flags win)."""
     env = os.environ if environ is None else environ
-    access_key = args.access_key or env.get("NXCC_ACCESS_KEY")
-    if not access_key:
-        raise UsageError("no access key: set NXCC_ACCESS_KEY (or pass --access-key)")
+    access_key = args.access_key or env.get("NXCC_ACCESS_KEY") or None
     token = args.token or env.get(TOKEN_VAR)
-    if token:
+    if token:  # the access key is optional: when set, a push's accessKey header must match it
         return {"access_key": access_key, "token": token}
     secret = args.access_secret or env.get("NXCC_ACCESS_SECRET")
     if not secret:
@@ -80,6 +78,8 @@ def receiver_settings(
             f"no way to verify pushes: set NXCC_ACCESS_SECRET (signed pushes) or {TOKEN_VAR} "
             "(token pushes)"
         )
+    if not access_key:
+        raise UsageError("no access key: set NXCC_ACCESS_KEY (or pass --access-key)")
     return {"access_key": access_key, "access_secret": secret}
 
 

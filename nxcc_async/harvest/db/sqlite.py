@@ -25,8 +25,20 @@ from nxcc_async.nxcc.records import CallRecord
 
 #: Rows per upsert statement at most. One statement per row (``executemany``) hands the GIL
 #: back and forth with the event loop at every row, and each hand-back can wait up to the
-#: interpreter's switch interval while the loop works; see ``docs/architecture.md``.
+#: interpreter's switch interval while the loop works; see ``docs/sync.md``.
 ROWS_PER_STATEMENT = 1000
+
+
+def statement_sizes(rows: int, most: int) -> list[int]:
+    """Rows per statement for ``rows`` rows: ``most`` at a time, the rest in powers of two.
+
+    Every statement size is prepared once and kept by the connection's statement cache (a
+    prepared 1 000-row upsert takes megabytes): the sizes of the rest are the few powers of two
+    below ``most``, not whatever each batch leaves over."""
+    full, rest = divmod(rows, most)
+    return [most] * full + [
+        1 << bit for bit in reversed(range(rest.bit_length())) if rest >> bit & 1
+    ]
 
 
 def sqlite_path(url: str) -> Path:
@@ -68,7 +80,7 @@ class SqliteStore(SyncStore):
             + f" WHERE {changed}"
         )
         self._per_statement = 1  # rows per upsert statement, set by open()
-        self._full: str | None = None
+        self._statements: dict[int, str] = {}  # by row count: a dozen at most
         self._save_state = (
             f"INSERT INTO {STATE_TABLE} (table_name, fingerprint, arguments, watermark, settled, "
             "state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(table_name) DO UPDATE "
@@ -107,7 +119,6 @@ class SqliteStore(SyncStore):
         limit = getattr(sqlite3, "SQLITE_LIMIT_VARIABLE_NUMBER", None)
         variables = 999 if limit is None else int(getattr(db, "getlimit")(limit))  # noqa: B009
         self._per_statement = max(1, min(ROWS_PER_STATEMENT, variables // self._width))
-        self._full = None
         return None if row is None else SyncState.from_json(orjson.loads(row[0]))
 
     async def write(self, records: Sequence[CallRecord], state: SyncState) -> tuple[int, int]:
@@ -124,21 +135,21 @@ class SqliteStore(SyncStore):
         rows = _columns.rows(records)
         for row in rows:
             row.append(now_ms)  # synced_at
-        n = self._per_statement
-        chunks = [
-            (len(part), list(itertools.chain.from_iterable(part)))
-            for part in (rows[i : i + n] for i in range(0, len(rows), n))
-        ]
+        chunks = []
+        first = 0
+        for size in statement_sizes(len(rows), self._per_statement):
+            chunks.append((size, list(itertools.chain.from_iterable(rows[first : first + size]))))
+            first += size
         return await asyncio.to_thread(self._write, chunks, state, now_ms)
 
     def _statement(self, rows: int) -> str:
-        """The upsert of ``rows`` rows in one statement (the full-size one is kept)."""
-        if rows == self._per_statement and self._full is not None:
-            return self._full
-        one = "(" + ", ".join("?" * self._width) + ")"
-        sql = self._insert + ", ".join([one] * rows) + self._on_conflict
-        if rows == self._per_statement:
-            self._full = sql
+        """The upsert of ``rows`` rows in one statement."""
+        sql = self._statements.get(rows)
+        if sql is None:
+            one = "(" + ", ".join("?" * self._width) + ")"
+            sql = self._statements[rows] = (
+                self._insert + ", ".join([one] * rows) + self._on_conflict
+            )
         return sql
 
     def _write(
