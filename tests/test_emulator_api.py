@@ -350,3 +350,26 @@ def test_cli_refuses_push_and_live_options_that_do_not_fit(args: list[str], mess
     )
     assert done.returncode == 2
     assert message in done.stderr
+
+
+async def test_a_client_gone_mid_request_is_logged_on_the_library_logger(
+    nxcc_emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """aiohttp's own server logger has no handler of ours: unconfigured, Python's last-resort
+    handler would print its traceback on the user's stderr."""
+    caplog.set_level("DEBUG")
+    _, writer = await asyncio.open_connection(nxcc_emulator.host, nxcc_emulator.port)
+    writer.write(
+        b"POST /saas/cc/openapi/cdr/page HTTP/1.1\r\nHost: emulator\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+    )
+    await writer.drain()
+    await asyncio.sleep(0.05)
+    writer.transport.abort()
+    for _ in range(100):
+        if any("Error handling request" in r.getMessage() for r in caplog.records):
+            break
+        await asyncio.sleep(0.01)
+    errors = [r for r in caplog.records if "Error handling request" in r.getMessage()]
+    assert [r.name for r in errors] == ["nxcc_async.emulator"]
+    assert not [r for r in caplog.records if r.name.startswith("aiohttp.server")]

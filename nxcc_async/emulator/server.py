@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from nxcc_async._core import servers
+from nxcc_async._core.log import log as library_log
 from nxcc_async._core.portal import Portal
 from nxcc_async.emulator.cec import DEFAULT_MAX_SKEW, CECService
 from nxcc_async.emulator.config import Faults, Latency, RateLimit
@@ -24,6 +25,9 @@ from nxcc_async.emulator.middleware import CONTROLS, Controls, make_middleware
 from nxcc_async.emulator.nxcc_app import NXCCService
 from nxcc_async.emulator.push import Pusher, PushStats, WebhookPush
 from nxcc_async.emulator.stats import Stats
+
+#: The server's errors (a client gone mid-request): silent unless logging is configured.
+log = library_log.getChild("emulator")
 
 DEFAULT_CEC_ACCESS_KEY = "cec-ak"
 DEFAULT_CEC_SECRET_KEY = "cec-sk"
@@ -215,7 +219,11 @@ class Emulator:
         if self._runner is not None:
             raise RuntimeError("the emulator is already running")
         runner = web.AppRunner(
-            self.make_app(), access_log=None, handle_signals=False, shutdown_timeout=0.5
+            self.make_app(),
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=0.5,
+            logger=log,  # aiohttp's own logger would reach stderr unconfigured (a client reset)
         )
         await runner.setup()
         try:

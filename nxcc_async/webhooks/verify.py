@@ -102,7 +102,8 @@ class Verifier:
             raise WebhookAuthError(
                 f"ts must be Unix milliseconds, not {_show(ts)}", reason="timestamp"
             )
-        assert self.secret is not None and self.access_key is not None  # check_config's
+        assert self.secret is not None  # check_config's
+        assert self.access_key is not None
         expected = sign(
             access_key=self.access_key,
             access_secret=self.secret.reveal(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Mapping
@@ -109,7 +110,13 @@ async def run_serve(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     client = make_client(args) if since is not None else None
 
-    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=5.0)
+    runner = web.AppRunner(
+        app,
+        access_log=None,
+        handle_signals=False,
+        shutdown_timeout=5.0,
+        logger=logging.getLogger("nxcc_async.webhooks"),  # the CLI prints one line per error
+    )
     with cancel_on_sigterm() as termination:
         try:
             async with push_store:
