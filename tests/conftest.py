@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import signal
 import uuid
 from collections.abc import Iterator, Mapping
 
@@ -60,6 +61,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         function = getattr(item, "function", None)
         if function is not None and "aioresponses(" in inspect.getsource(function):
             item.add_marker(NO_AIORESPONSES)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ctrl_c_reaches_the_tests() -> Iterator[None]:
+    """SIGINT handled by Python for the session, also when the tests run in a background job:
+    its shell ignores SIGINT, and so would every child process the Ctrl-C tests start."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture
