@@ -40,20 +40,15 @@ RECORDS = [
 ]
 
 
-class Pages:
-    """An in-memory ``cdr/page``: the rows by start time, counted as they are fetched."""
+KEYS = [START + 10 * i for i in range(ROWS)]
 
-    def __init__(self) -> None:
-        self.keys = [START + 10 * i for i in range(ROWS)]
-        self.fetched = 0
 
-    async def fetch(self, low: int, high: int, number: int) -> Page[CallRecord]:
-        await asyncio.sleep(0)
-        first = bisect.bisect_left(self.keys, low) + (number - 1) * SIZE
-        stop = bisect.bisect_left(self.keys, high + 1)
-        items = RECORDS[first : min(first + SIZE, stop)]
-        self.fetched += len(items)
-        return Page(items=items, page=number, size=SIZE)
+async def fetch(low: int, high: int, number: int) -> Page[CallRecord]:
+    """An in-memory ``cdr/page``: the rows by start time."""
+    await asyncio.sleep(0)
+    first = bisect.bisect_left(KEYS, low) + (number - 1) * SIZE
+    stop = bisect.bisect_left(KEYS, high + 1)
+    return Page(items=RECORDS[first : min(first + SIZE, stop)], page=number, size=SIZE)
 
 
 class Store(SyncStore):
@@ -67,10 +62,8 @@ class Store(SyncStore):
         self.states: list[SyncState] = []
         self.started = 0
         self.in_flight = self.most_in_flight = 0
-        self.fetched_at_start: list[int] = []
         self.fail_on = fail_on
         self.release = asyncio.Event()
-        self.pages: Pages | None = None
 
     async def open(self) -> SyncState | None:
         return None
@@ -80,7 +73,6 @@ class Store(SyncStore):
         number = self.started
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
-        self.fetched_at_start.append(self.pages.fetched if self.pages else 0)
         try:
             await self.release.wait()
             if number == self.fail_on:
@@ -100,14 +92,13 @@ class Store(SyncStore):
 
 
 def _sync(
-    store: Store, pages: Pages, on_progress: ProgressCallback | None = None
+    store: Store, on_progress: ProgressCallback | None = None
 ) -> asyncio.Task[sync_module.SyncResult]:
     options = check_options(
         since=START, until=START + 10 * ROWS, follow=False, interval=60, lookback=0, settle=0,
         table="cdrs",
     )  # fmt: skip
-    source = Source(pages.fetch, 4, SIZE, "test")
-    store.pages = pages
+    source = Source(fetch, 4, SIZE, "test")
     return asyncio.ensure_future(
         run_sync(source, store, options, identity={}, window=600, on_progress=on_progress)
     )
@@ -128,9 +119,9 @@ def small_commits(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("small_commits")
 async def test_the_next_batch_is_handed_out_while_a_transaction_is_written() -> None:
-    store, pages = Store(), Pages()
+    store = Store()
     handed_out: list[int] = []
-    task = _sync(store, pages, lambda p: handed_out.append(p.rows))
+    task = _sync(store, lambda p: handed_out.append(p.rows))
     await _until(lambda: store.started == 1, "a first write")
     first = handed_out[-1]
     await _until(lambda: handed_out[-1] >= first + 50, "the next batch while the write waits")
@@ -152,18 +143,18 @@ async def test_the_next_batch_is_handed_out_while_a_transaction_is_written() -> 
 
 @pytest.mark.usefixtures("small_commits")
 async def test_a_failed_transaction_ends_the_round_and_none_starts_after_it() -> None:
-    store, pages = Store(fail_on=2), Pages()
+    store = Store(fail_on=2)
     store.release.set()
     with pytest.raises(RuntimeError, match="disk on fire"):
-        await _sync(store, pages)
+        await _sync(store)
     assert store.started == 2
     assert len(store.states) == 1  # the first one only
 
 
 @pytest.mark.usefixtures("small_commits")
 async def test_a_cancelled_sync_lets_the_transaction_in_flight_end() -> None:
-    store, pages = Store(), Pages()
-    task = _sync(store, pages)
+    store = Store()
+    task = _sync(store)
     await _until(lambda: store.started == 1, "a first write")
     task.cancel()
     for _ in range(50):
