@@ -117,7 +117,6 @@ def run() -> BenchResult:
     from tests.postgres_server import NOT_FOUND, create_database, find_bin_dir, postgres_server
 
     bin_dir = find_bin_dir()
-    rates: dict[str, list[float]] = {}
     with (
         EmulatorProcess(cdrs_per_day=CDRS_PER_DAY, cache_records=CACHE_RECORDS) as emu,
         tempfile.TemporaryDirectory(prefix="nxcc-bench-") as tmp,
