@@ -18,9 +18,9 @@ import pytest
 from nxcc_async._core.page import Page
 from nxcc_async.harvest import sync as sync_module
 from nxcc_async.harvest.db import SyncState, SyncStore
-from nxcc_async.harvest.db import sqlite as sqlite_store
 from nxcc_async.harvest.db.sqlite import SqliteStore
 from nxcc_async.harvest.harvester import ProgressCallback
+from nxcc_async.harvest.sinks import _upsert as upsert_module
 from nxcc_async.harvest.sinks.sqlite import NAMES
 from nxcc_async.harvest.state import Source
 from nxcc_async.harvest.sync import check_options, run_sync
@@ -178,7 +178,7 @@ def _store_state() -> SyncState:
 async def test_sqlite_multi_row_upserts_count_inserts_and_updates(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_statement: int
 ) -> None:
-    monkeypatch.setattr(sqlite_store, "ROWS_PER_STATEMENT", per_statement)
+    monkeypatch.setattr(upsert_module, "ROWS_PER_STATEMENT", per_statement)
     db = tmp_path / "cdrs.db"
     async with SqliteStore(f"sqlite:///{db}") as saved:
         assert saved is None
@@ -201,16 +201,16 @@ async def test_sqlite_without_getlimit_keeps_under_the_oldest_variable_limit(
     store = SqliteStore(f"sqlite:///{tmp_path / 'cdrs.db'}")
     async with store:
         assert await store.write(RECORDS[:100], _store_state()) == (100, 0)
-        per = store._per_statement
+        per = store._upsert.per_statement
     assert per * (len(NAMES) + 1) <= 999 < (per + 1) * (len(NAMES) + 1)
 
 
 def test_sqlite_statement_sizes_are_few_and_cover_every_row() -> None:
     seen: set[int] = set()
     for rows in range(0, 5_000, 7):
-        sizes = sqlite_store.statement_sizes(rows, 1000)
+        sizes = upsert_module.statement_sizes(rows, 1000)
         assert sum(sizes) == rows
         assert sizes == sorted(sizes, reverse=True)
         seen.update(sizes)
     assert seen == {1000, 512, 256, 128, 64, 32, 16, 8, 4, 2, 1}  # prepared once each
-    assert sqlite_store.statement_sizes(100, 28) == [28, 28, 28, 16]
+    assert upsert_module.statement_sizes(100, 28) == [28, 28, 28, 16]

@@ -9,36 +9,18 @@ milliseconds. The same layout as the ``sqlite`` export format, plus ``synced_at`
 from __future__ import annotations
 
 import asyncio
-import itertools
 import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import orjson
 
 from nxcc_async.harvest.db.base import STATE_TABLE, SyncState, SyncStore, last_by_id
 from nxcc_async.harvest.sinks import _columns
+from nxcc_async.harvest.sinks._upsert import Chunk, Upsert
 from nxcc_async.harvest.sinks.sqlite import DDL, NAMES
 from nxcc_async.nxcc.records import CallRecord
-
-#: Rows per upsert statement at most. One statement per row (``executemany``) hands the GIL
-#: back and forth with the event loop at every row, and each hand-back can wait up to the
-#: interpreter's switch interval while the loop works; see ``docs/sync.md``.
-ROWS_PER_STATEMENT = 1000
-
-
-def statement_sizes(rows: int, most: int) -> list[int]:
-    """Rows per statement for ``rows`` rows: ``most`` at a time, the rest in powers of two.
-
-    Every statement size is prepared once and kept by the connection's statement cache (a
-    prepared 1 000-row upsert takes megabytes): the sizes of the rest are the few powers of two
-    below ``most``, not whatever each batch leaves over."""
-    full, rest = divmod(rows, most)
-    return [most] * full + [
-        1 << bit for bit in reversed(range(rest.bit_length())) if rest >> bit & 1
-    ]
 
 
 def sqlite_path(url: str) -> Path:
@@ -72,15 +54,13 @@ class SqliteStore(SyncStore):
         self._columns = dict(zip(NAMES, DDL, strict=True))
         names = [*NAMES, "synced_at"]
         changed = " OR ".join(f"{n} IS NOT excluded.{n}" for n in NAMES if n != "call_id")
-        self._width = len(names)
-        self._insert = f"INSERT INTO {t} ({', '.join(names)}) VALUES "
-        self._on_conflict = (
+        self._upsert = Upsert(
+            t,
+            names,
             " ON CONFLICT(call_id) DO UPDATE SET "
             + ", ".join(f"{n} = excluded.{n}" for n in names if n != "call_id")
-            + f" WHERE {changed}"
+            + f" WHERE {changed}",
         )
-        self._per_statement = 1  # rows per upsert statement, set by open()
-        self._statements: dict[int, str] = {}  # by row count: a dozen at most
         self._save_state = (
             f"INSERT INTO {STATE_TABLE} (table_name, fingerprint, arguments, watermark, settled, "
             "state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(table_name) DO UPDATE "
@@ -115,10 +95,7 @@ class SqliteStore(SyncStore):
             db.close()
             raise
         self._db = db
-        # Connection.getlimit is Python 3.11+; 999 is the limit of the oldest SQLite builds
-        limit = getattr(sqlite3, "SQLITE_LIMIT_VARIABLE_NUMBER", None)
-        variables = 999 if limit is None else int(getattr(db, "getlimit")(limit))  # noqa: B009
-        self._per_statement = max(1, min(ROWS_PER_STATEMENT, variables // self._width))
+        self._upsert.fit(db)
         return None if row is None else SyncState.from_json(orjson.loads(row[0]))
 
     async def write(self, records: Sequence[CallRecord], state: SyncState) -> tuple[int, int]:
@@ -135,26 +112,9 @@ class SqliteStore(SyncStore):
         rows = _columns.rows(records)
         for row in rows:
             row.append(now_ms)  # synced_at
-        chunks = []
-        first = 0
-        for size in statement_sizes(len(rows), self._per_statement):
-            chunks.append((size, list(itertools.chain.from_iterable(rows[first : first + size]))))
-            first += size
-        return await asyncio.to_thread(self._write, chunks, state, now_ms)
+        return await asyncio.to_thread(self._write, self._upsert.chunks(rows), state, now_ms)
 
-    def _statement(self, rows: int) -> str:
-        """The upsert of ``rows`` rows in one statement."""
-        sql = self._statements.get(rows)
-        if sql is None:
-            one = "(" + ", ".join("?" * self._width) + ")"
-            sql = self._statements[rows] = (
-                self._insert + ", ".join([one] * rows) + self._on_conflict
-            )
-        return sql
-
-    def _write(
-        self, chunks: list[tuple[int, list[Any]]], state: SyncState | None, now_ms: int
-    ) -> tuple[int, int]:
+    def _write(self, chunks: list[Chunk], state: SyncState | None, now_ms: int) -> tuple[int, int]:
         db = self._db
         if db is None:
             raise ValueError(f"{self!r} is not open")
@@ -163,9 +123,7 @@ class SqliteStore(SyncStore):
             # a new row's rowid is one above the largest (the table has no AUTOINCREMENT and
             # never nears 2**63): the rows above the largest before are the rows inserted
             (top,) = db.execute(f"SELECT coalesce(max(rowid), 0) FROM {self.table}").fetchone()
-            changed = 0
-            for count, values in chunks:
-                changed += db.execute(self._statement(count), values).rowcount
+            changed = self._upsert.execute(db, chunks)
             (inserted,) = db.execute(
                 f"SELECT count(*) FROM {self.table} WHERE rowid > ?", (top,)
             ).fetchone()

@@ -22,14 +22,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from nxcc_async.harvest.sinks import _columns
+from nxcc_async.harvest.sinks._upsert import Upsert
 from nxcc_async.harvest.sinks.base import Encoded, Sink, SinkPosition, refuse_existing
 from nxcc_async.nxcc.records import CallRecord
 
 TABLE = "cdrs"
-BATCH = 5_000
 #: SQLite type of each column kind (shared with the sync's store, harvest/db/sqlite.py)
 SQL_TYPES = {
     "str": "TEXT",
@@ -44,11 +43,6 @@ SQL_TYPES = {
 NAMES = [c.attr for c in _columns.COLUMNS]
 DDL = [f"{c.attr} {SQL_TYPES[c.kind]}" for c in _columns.COLUMNS]
 DDL[NAMES.index("call_id")] += " PRIMARY KEY NOT NULL"
-_UPSERT = (
-    f"INSERT INTO {TABLE} ({', '.join(NAMES)}) VALUES ({', '.join('?' * len(NAMES))}) "
-    f"ON CONFLICT(call_id) DO UPDATE SET "
-    + ", ".join(f"{n} = excluded.{n}" for n in NAMES if n != "call_id")
-)
 _MAGIC = b"SQLite format 3\x00"
 
 
@@ -78,6 +72,13 @@ class SqliteSink(Sink):
             self._db.close()
             raise
         self._in_tx = False
+        self._upsert = Upsert(
+            TABLE,
+            NAMES,
+            " ON CONFLICT(call_id) DO UPDATE SET "
+            + ", ".join(f"{n} = excluded.{n}" for n in NAMES if n != "call_id"),
+        )
+        self._upsert.fit(self._db)
 
     def _prepare(self, resume: SinkPosition | None, overwrite: bool) -> None:
         db = self._db
@@ -110,18 +111,16 @@ class SqliteSink(Sink):
         return int(count), int(last or 0)
 
     def encode(self, records: Sequence[CallRecord]) -> Encoded:
-        return Encoded(_columns.rows(records), len(records))
+        return Encoded(self._upsert.chunks(_columns.rows(records)), len(records))
 
     def write_encoded(self, batch: Encoded) -> None:
         self._check_open()
-        rows: list[list[Any]] = batch.data
-        if not rows:
+        if not batch.rows:
             return
         if not self._in_tx:
             self._db.execute("BEGIN")
             self._in_tx = True
-        for start in range(0, len(rows), BATCH):
-            self._db.executemany(_UPSERT, rows[start : start + BATCH])
+        self._upsert.execute(self._db, batch.data)
 
     def commit(self) -> SinkPosition:
         self._check_open()
