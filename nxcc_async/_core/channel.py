@@ -3,7 +3,8 @@
 A :class:`Channel` runs :class:`~nxcc_async._core.endpoint.Endpoint` values: ``check`` (the eager
 step: the vendor adds what every request carries, e.g. NXCC's tenant id), ``encode`` the fields
 once, then per attempt ``prepare`` (sign over those exact bytes with a fresh timestamp) and
-``decode`` (envelope -> payload or error), and finally the endpoint's ``parse``. A vendor plugs in
+``decode`` (envelope -> payload or error), and finally the endpoint's ``parse``; an endpoint's
+``quick`` parser, when it has one, is tried first on a successful answer's bytes. A vendor plugs in
 a :class:`Wire`; retries, throttling and errors are the requester's.
 
 A reply whose payload does not have the documented shape raises
@@ -81,7 +82,13 @@ class Channel:
         def prepare(clock_offset: float) -> Request:
             return wire.prepare(endpoint, body, clock_offset)
 
+        quick = endpoint.quick if parse else None
+
         def decode(response: Response) -> Any:
+            if quick is not None and 200 <= response.status < 300:
+                result = quick(response.body, sent)
+                if result is not None:
+                    return result
             payload = wire.decode(endpoint, response)
             if not parse:
                 return payload

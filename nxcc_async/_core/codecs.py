@@ -13,18 +13,28 @@ import math
 import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
+
+import msgspec
 
 from nxcc_async._core import timeutil
 from nxcc_async._core.converter import Codec, keep
 from nxcc_async._core.lazy import Lazy
+from nxcc_async._core.recordgen import Exact
 
 E = TypeVar("E", bound=enum.IntEnum)
+
+
+def _epoch(high: int) -> Exact:
+    """Typed fast path of an epoch codec: whole numbers 0 to ``high`` or null; 0 is ``None``."""
+    return Exact(Annotated[int, msgspec.Meta(ge=0, le=high)] | None, "v or None")
+
 
 EPOCH_MS = Codec(
     load=timeutil.from_epoch_ms,
     dump=timeutil.to_epoch_ms,
     lazy=Lazy(int, 1, timeutil.MAX_EPOCH_S * 1000),
+    exact=_epoch(timeutil.MAX_EPOCH_S * 1000),
 )
 """Epoch milliseconds <-> aware UTC datetime (0/null <-> ``None``). Whole milliseconds a
 ``datetime`` can hold are kept raw and converted on first read."""
@@ -33,6 +43,7 @@ EPOCH_S = Codec(
     load=timeutil.from_epoch_s,
     dump=timeutil.to_epoch_s,
     lazy=Lazy(int, 1, timeutil.MAX_EPOCH_S),
+    exact=_epoch(timeutil.MAX_EPOCH_S),
 )
 """Epoch seconds (number or digit string) <-> aware UTC datetime (0/null <-> ``None``). Whole
 seconds are kept raw and converted on first read."""
@@ -96,7 +107,7 @@ def _load_optional_int(value: Any) -> int | None:
     return None if value is None or value == "" else int(value)
 
 
-OPTIONAL_INT = Codec(load=_load_optional_int, dump=keep, accept=int)
+OPTIONAL_INT = Codec(load=_load_optional_int, dump=keep, accept=int, exact=Exact(int | None))
 
 
 def _load_str_tuple(value: Any) -> tuple[str, ...]:
@@ -148,4 +159,4 @@ def mapped_enum(members: Mapping[int, Any], dump_fn: Callable[[Any], int]) -> Co
             return None
         return value if value.__class__ is int else dump_fn(value)
 
-    return Codec(load=load, dump=dump, lazy=Lazy(int, -math.inf, math.inf))
+    return Codec(load=load, dump=dump, lazy=Lazy(int, -math.inf, math.inf), exact=Exact(int | None))

@@ -14,7 +14,15 @@ from typing import Any, Optional, TypeVar
 import attrs
 import cattrs
 
-from nxcc_async._core.recordgen import Codec, FieldPlan, check_plain, keep, make_dump, make_load
+from nxcc_async._core.recordgen import (
+    Codec,
+    FieldPlan,
+    RecordPlan,
+    check_plain,
+    keep,
+    make_dump,
+    make_load,
+)
 
 __all__ = [
     "Codec",
@@ -122,10 +130,17 @@ def register(cls: type[T]) -> type[T]:
     converter.register_structure_hook(cls, load_record)
     converter.register_unstructure_hook(cls, dump_record)
     _LOADERS[cls] = load_record
+    _PLANS[cls] = RecordPlan(cls, tuple(plan), extra_attr, converter.get_structure_hook)
     return cls
 
 
 _LOADERS: dict[type[Any], Callable[[Any, Any], Any]] = {}
+_PLANS: dict[type[Any], RecordPlan] = {}
+
+
+def plan_of(cls: type[Any]) -> RecordPlan:
+    """How a registered record crosses the wire (``KeyError`` for a class not registered)."""
+    return _PLANS[cls]
 
 
 def load(cls: type[T], data: Any) -> T:

@@ -18,18 +18,24 @@ R = TypeVar("R")
 #: ``parse(payload, fields)``: the decoded answer and the fields that were sent -> the result.
 Parser = Callable[[Any, Mapping[str, Any]], R]
 
+#: ``quick(body, fields)``: the result straight from a 2xx answer's bytes, or ``None`` to take
+#: the generic path (decode, then ``parse``), which must give the same result.
+QuickParser = Callable[[bytes, Mapping[str, Any]], R | None]
+
 
 @attrs.frozen(kw_only=True)
 class Endpoint(Generic[R]):
     """One operation: ``prefix + path`` on the server, ``parse`` for its answers,
     ``idempotent`` (retried after it may have reached the server), ``page_cap`` (the largest
-    page the server gives, ``None`` when the operation is not paged)."""
+    page the server gives, ``None`` when the operation is not paged) and an optional ``quick``
+    parser, tried first on the bytes of a successful answer."""
 
     path: str
     prefix: str
     parse: Parser[R]
     idempotent: bool = True
     page_cap: int | None = None
+    quick: QuickParser[R] | None = None
 
     @property
     def full_path(self) -> str:

@@ -6,7 +6,7 @@ values that already have the field's class pass through an inline check (``str |
 ``bool``, a codec's ``accept`` class); times, money and enum codes a
 :class:`~nxcc_async._core.lazy.Lazy` rule vouches for are stored raw and converted on first read;
 unknown keys are looked for only when the key count says there are some; and the slots are
-filled on a plain twin class before the object becomes the record (see :func:`_twin`). The
+filled on a plain twin class before the object becomes the record (see :func:`twin_class`). The
 functions are then registered as the cattrs converter's hooks, so ``converter.structure`` gives
 the same result.
 
@@ -35,7 +35,7 @@ import attrs
 from nxcc_async._core import lazy
 from nxcc_async._core.lazy import Lazy
 
-_INLINE_OPTIONAL_STR = (typing.Optional[str], str | None)  # noqa: UP045 - both spellings
+INLINE_OPTIONAL_STR = (typing.Optional[str], str | None)  # noqa: UP045 - both spellings
 _PRIMITIVES = (str, int, float, bool, type(None))
 
 
@@ -51,13 +51,25 @@ class Codec:
 
     Optional fast paths the generated loader inlines: ``accept``, a class whose wire values are
     already the Python value; ``lazy``, a rule for raw wire values stored as they are and
-    converted on first read.
+    converted on first read; ``exact``, what the typed decoder (:mod:`nxcc_async._core.typed`)
+    may let msgspec check instead.
     """
 
     load: Callable[[Any], Any]
     dump: Callable[[Any], Any]
     accept: type | None = None
     lazy: Lazy | None = None
+    exact: Exact | None = None
+
+
+@attrs.frozen
+class Exact:
+    """A codec's typed fast path: a wire value of the msgspec type ``type`` becomes exactly
+    what ``load`` (or its ``lazy`` rule) would put in the slot by the expression ``expr`` over
+    ``v`` (``"v"``: as it is). Wire values of any other type go through ``load``."""
+
+    type: Any
+    expr: str = "v"
 
 
 @attrs.frozen
@@ -70,6 +82,17 @@ class FieldPlan:
     type: Any
 
 
+@attrs.frozen
+class RecordPlan:
+    """A registered record's wire plan: its fields, its ``extra`` attribute (or ``None``) and
+    the converter's structure hooks (``type_hook``) for fields without a codec."""
+
+    cls: type[Any]
+    fields: tuple[FieldPlan, ...]
+    extra_attr: str | None
+    type_hook: Callable[[Any], Callable[[Any, Any], Any]]
+
+
 def _is_plain(tp: Any) -> bool:
     """A type whose values JSON takes as they are (primitives and unions of them)."""
     if tp in _PRIMITIVES:
@@ -78,7 +101,7 @@ def _is_plain(tp: Any) -> bool:
     return bool(args) and all(arg in _PRIMITIVES for arg in args)
 
 
-def _convert(i: int, p: FieldPlan, scope: dict[str, Any], type_hook: Any) -> str:
+def convert_expr(i: int, p: FieldPlan, scope: dict[str, Any], type_hook: Any) -> str:
     """The expression turning the wire value ``v`` into field ``i``'s slot content."""
     codec = p.codec
     if codec is not None:
@@ -93,7 +116,7 @@ def _convert(i: int, p: FieldPlan, scope: dict[str, Any], type_hook: Any) -> str
             scope[f"A{i}"] = codec.accept
             return f"v if v.__class__ is A{i} else L{i}(v)"
         return f"L{i}(v)"
-    if p.type in _INLINE_OPTIONAL_STR:
+    if p.type in INLINE_OPTIONAL_STR:
         return "v if v is None or v.__class__ is str else str(v)"
     scope[f"H{i}"], scope[f"T{i}"] = type_hook(p.type), p.type
     if p.type in _PRIMITIVES:
@@ -110,7 +133,7 @@ def make_load(
     """Compile ``load(obj, _=None) -> cls`` for ``plan``; unknown keys go to ``extra_attr``.
 
     The instance's slots are filled without the frozen ``__init__``'s per-field
-    ``object.__setattr__``: on a *twin* (see :func:`_twin`) with plain attribute stores, which
+    ``object.__setattr__``: on a *twin* (see :func:`twin_class`) with plain attribute stores, which
     then becomes a ``cls``, or else through each slot's member descriptor. Records have no
     validators or post-init hooks (``check_plain`` enforces it). The common case, an object
     holding every known key, runs straight through (a ``try`` costs nothing until it raises)
@@ -119,7 +142,7 @@ def make_load(
     """
     defaults = {f.name: f.default for f in attrs.fields(cls)}
     known = frozenset(p.wire for p in plan)
-    twin = _twin(cls)
+    twin = twin_class(cls)
     scope: dict[str, Any] = {"CLS": cls, "NEW": object.__new__, "Mapping": Mapping, "KNOWN": known}
     scope["N"], scope["TWIN"] = len(known), twin
     check = [
@@ -130,8 +153,8 @@ def make_load(
     fast = ["def load(o, _=None):", *check, "    try:"]
     slow = ["def load_slow(o):", *check]
     for i, p in enumerate(plan):
-        expr = _convert(i, p, scope, type_hook)
-        store = _store(i, p.attr, expr, twin is not None, cls, scope)
+        expr = convert_expr(i, p, scope, type_hook)
+        store = store_stmt(i, p.attr, expr, twin is not None, cls, scope)
         fast += [f"        v = o[{p.wire!r}]", f"        {store}"]
         slow += [
             f"    if {p.wire!r} in o:",
@@ -144,8 +167,8 @@ def make_load(
     if extra_attr is not None:
         fast_extra = "{} if len(o) == N else {k: o[k] for k in o if k not in KNOWN}"
         slow_extra = "{k: o[k] for k in o if k not in KNOWN} if not KNOWN.issuperset(o) else {}"
-        fast.append("    " + _store("X", extra_attr, fast_extra, twin is not None, cls, scope))
-        slow.append("    " + _store("X", extra_attr, slow_extra, twin is not None, cls, scope))
+        fast.append("    " + store_stmt("X", extra_attr, fast_extra, twin is not None, cls, scope))
+        slow.append("    " + store_stmt("X", extra_attr, slow_extra, twin is not None, cls, scope))
     if twin is not None:
         fast.append("    r.__class__ = CLS")
         slow.append("    r.__class__ = CLS")
@@ -159,7 +182,7 @@ def make_load(
     return load
 
 
-def _twin(cls: type[Any]) -> type[Any] | None:
+def twin_class(cls: type[Any]) -> type[Any] | None:
     """A plain class with ``cls``'s slot layout, or ``None`` when ``cls`` cannot have one.
 
     Storing into a slot of a plain class is one specialised bytecode; storing into a frozen
@@ -183,7 +206,7 @@ def _twin(cls: type[Any]) -> type[Any] | None:
     return twin
 
 
-def _store(
+def store_stmt(
     i: int | str, attr: str, expr: str, twin: bool, cls: type[Any], scope: dict[str, Any]
 ) -> str:
     """The statement putting ``expr`` into slot ``attr`` of ``r``."""
@@ -202,9 +225,9 @@ def _default(
         return f"raise TypeError({message!r})"
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
         scope[f"F{i}"] = default.factory
-        return _store(i, p.attr, f"F{i}()", twin, cls, scope)
+        return store_stmt(i, p.attr, f"F{i}()", twin, cls, scope)
     scope[f"V{i}"] = default
-    return _store(i, p.attr, f"V{i}", twin, cls, scope)
+    return store_stmt(i, p.attr, f"V{i}", twin, cls, scope)
 
 
 def make_dump(

@@ -38,6 +38,7 @@ from nxcc_async.nxcc.records import (
     DialTarget,
     QueueMember,
 )
+from nxcc_async.nxcc.typed import quick_pages, quick_rows
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -103,26 +104,44 @@ CDR_PAGE_MAX: Final = 100
 EFFICIENCY_PAGE_MAX: Final = 100
 
 
-AGENT_PAGE: Final = NXCCEndpoint(path="agent/page", parse=pages(Agent), page_cap=AGENT_PAGE_MAX)
-AGENT_STATUS: Final = NXCCEndpoint(path="agent/status/info", parse=rows(AgentStatus))
+AGENT_PAGE: Final = NXCCEndpoint(
+    path="agent/page", parse=pages(Agent), quick=quick_pages(Agent), page_cap=AGENT_PAGE_MAX
+)
+AGENT_STATUS: Final = NXCCEndpoint(
+    path="agent/status/info", parse=rows(AgentStatus), quick=quick_rows(AgentStatus)
+)
 AGENT_EFFICIENCY: Final = NXCCEndpoint(
     path="agent/efficiencyStatistical/page",
     parse=pages(AgentEfficiency),
+    quick=quick_pages(AgentEfficiency),
     page_cap=EFFICIENCY_PAGE_MAX,
 )
 GROUP_PAGE: Final = NXCCEndpoint(
-    path="agentGroup/page", parse=pages(AgentGroup), page_cap=AGENT_PAGE_MAX
+    path="agentGroup/page",
+    parse=pages(AgentGroup),
+    quick=quick_pages(AgentGroup),
+    page_cap=AGENT_PAGE_MAX,
 )
-GROUP_MEMBERS: Final = NXCCEndpoint(path="agentGroup/member/list", parse=rows(QueueMember))
+GROUP_MEMBERS: Final = NXCCEndpoint(
+    path="agentGroup/member/list", parse=rows(QueueMember), quick=quick_rows(QueueMember)
+)
 GROUP_UPDATE: Final = NXCCEndpoint(path="agentGroup/updateMembers", parse=nothing)
 CDR_PAGE: Final = NXCCEndpoint(
-    path="cdr/page", parse=pages(CallRecord, total=False), page_cap=CDR_PAGE_MAX, tenant=False
+    path="cdr/page",
+    parse=pages(CallRecord, total=False),
+    quick=quick_pages(CallRecord, total=False),
+    page_cap=CDR_PAGE_MAX,
+    tenant=False,
 )
-CDR_BY_ORDER: Final = NXCCEndpoint(path="cdr/queryByOrderId", parse=rows(CallRecord))
+CDR_BY_ORDER: Final = NXCCEndpoint(
+    path="cdr/queryByOrderId", parse=rows(CallRecord), quick=quick_rows(CallRecord)
+)
 CREATE_AND_CALL: Final = NXCCEndpoint(
     path="ai/createandcall", parse=nothing, idempotent=False, tenant=False
 )
-CALLER_NUMBERS: Final = NXCCEndpoint(path="did/myUsefulNumber", parse=rows(CallerNumber))
+CALLER_NUMBERS: Final = NXCCEndpoint(
+    path="did/myUsefulNumber", parse=rows(CallerNumber), quick=quick_rows(CallerNumber)
+)
 
 
 def tenant(tenant_id: int | None, endpoint: str) -> int:
