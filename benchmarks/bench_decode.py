@@ -17,7 +17,7 @@ import gc
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 
@@ -32,19 +32,23 @@ TITLE = "Record decode throughput (100 000 CallRecords, no I/O)"
 
 N = 100_000
 PAGE = 100
-RUNS = 5
+RUNS = 7
 TARGET_US = 3.0
-T = TypeVar("T")
 
 
-def _runs(fn: Callable[[T], object], items: Sequence[T]) -> list[float]:
-    """Seconds of each of ``RUNS`` passes of ``fn`` over ``items``."""
-    times = []
+Pass = tuple[Callable[[Any], object], Sequence[Any]]
+
+
+def _interleaved(passes: Sequence[Pass]) -> list[list[float]]:
+    """Seconds of each of ``RUNS`` passes of every ``(fn, items)``: one pass of each in turn, so
+    that the machine's drift over the run touches every figure alike."""
+    times: list[list[float]] = [[] for _ in passes]
     for _ in range(RUNS):
-        with Stopwatch() as sw:
-            for item in items:
-                fn(item)
-        times.append(sw.wall)
+        for (fn, items), seconds in zip(passes, times, strict=True):
+            with Stopwatch() as sw:
+                for item in items:
+                    fn(item)
+            seconds.append(sw.wall)
     return times
 
 
@@ -73,11 +77,15 @@ def run() -> BenchResult:
     gc.collect()
     gc.freeze()
     try:
-        t_json = _runs(orjson.loads, pages)
-        t_load = _runs(lambda d: load(CallRecord, d), dicts)
-        t_generic = _runs(lambda b: load_list(CallRecord, orjson.loads(b)["data"]), pages)
-        t_typed = _runs(lambda b: quick(b, fields), pages)
-        t_dump = _runs(lambda r: orjson.dumps(dump(r)), records)
+        t_json, t_load, t_generic, t_typed, t_dump = _interleaved(
+            [
+                (orjson.loads, pages),
+                (lambda d: load(CallRecord, d), dicts),
+                (lambda b: load_list(CallRecord, orjson.loads(b)["data"]), pages),
+                (lambda b: quick(b, fields), pages),
+                (lambda r: orjson.dumps(dump(r)), records),
+            ]
+        )
     finally:
         gc.unfreeze()
     n = len(dicts)
