@@ -20,7 +20,7 @@ import msgspec
 from nxcc_async._core import timeutil
 from nxcc_async._core.converter import Codec, keep
 from nxcc_async._core.lazy import Lazy
-from nxcc_async._core.recordgen import Exact
+from nxcc_async._core.recordgen import WIRE_INT, Exact
 
 E = TypeVar("E", bound=enum.IntEnum)
 
@@ -107,7 +107,7 @@ def _load_optional_int(value: Any) -> int | None:
     return None if value is None or value == "" else int(value)
 
 
-OPTIONAL_INT = Codec(load=_load_optional_int, dump=keep, accept=int, exact=Exact(int | None))
+OPTIONAL_INT = Codec(load=_load_optional_int, dump=keep, accept=int, exact=Exact(WIRE_INT | None))
 
 
 def _load_str_tuple(value: Any) -> tuple[str, ...]:
@@ -159,4 +159,5 @@ def mapped_enum(members: Mapping[int, Any], dump_fn: Callable[[Any], int]) -> Co
             return None
         return value if value.__class__ is int else dump_fn(value)
 
-    return Codec(load=load, dump=dump, lazy=Lazy(int, -math.inf, math.inf), exact=Exact(int | None))
+    lazy = Lazy(int, -math.inf, math.inf)
+    return Codec(load=load, dump=dump, lazy=lazy, exact=Exact(WIRE_INT | None))

@@ -28,9 +28,10 @@ import linecache
 import math
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import attrs
+import msgspec
 
 from nxcc_async._core import lazy
 from nxcc_async._core.lazy import Lazy
@@ -60,6 +61,12 @@ class Codec:
     accept: type | None = None
     lazy: Lazy | None = None
     exact: Exact | None = None
+
+
+#: The integer type of an :class:`Exact`: 64-bit signed. ``orjson.loads`` reads larger JSON
+#: integers as ``float``, msgspec exactly, so larger ones go down the generic path and both
+#: paths give the same numbers (msgspec bounds stop at 64-bit signed).
+WIRE_INT = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
 
 
 @attrs.frozen

@@ -31,6 +31,7 @@ import msgspec
 from nxcc_async._core.channel import SHAPE_ERRORS
 from nxcc_async._core.recordgen import (
     INLINE_OPTIONAL_STR,
+    WIRE_INT,
     Exact,
     FieldPlan,
     RecordPlan,
@@ -54,7 +55,7 @@ GIVE_UP_AFTER = 32
 #: (null is ``""``, ``0`` and ``False``).
 _PLAIN = {
     str: Exact(str | None, 'v or ""'),
-    int: Exact(int | None, "0 if v is None else v"),
+    int: Exact(WIRE_INT | None, "0 if v is None else v"),
     bool: Exact(bool | None, "v is True"),
 }
 
@@ -95,8 +96,11 @@ def typed_rows(plan: RecordPlan) -> TypedRows[Any]:
         fields.append((p.attr, kind, _field(p.wire, expr, defaults[p.attr], scope)))
         if expr == "v":
             stores.append(store_stmt(i, p.attr, f"v{i}", twin is not None, cls, scope))
-        else:
-            stores += [f"v = v{i}", store_stmt(i, p.attr, expr, twin is not None, cls, scope)]
+            continue
+        stores.append(f"v = v{i}")
+        if kind is Any:  # as orjson reads it: an integer beyond its 64 bits is a float
+            stores.append("if v.__class__ is int and not -(2**63) <= v <= 2**64 - 1: v = float(v)")
+        stores.append(store_stmt(i, p.attr, expr, twin is not None, cls, scope))
     if plan.extra_attr is not None:
         stores.append(store_stmt("X", plan.extra_attr, "{}", twin is not None, cls, scope))
     if twin is not None:
