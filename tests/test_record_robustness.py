@@ -18,7 +18,7 @@ import nxcc_async.cec.records  # noqa: F401  (registers the CEC records)
 from nxcc_async._core import converter as conv
 from nxcc_async._core.converter import load, load_list, register, wire
 from nxcc_async._core.timeutil import check_range, to_epoch_seconds
-from nxcc_async.nxcc.records import CallRecord
+from nxcc_async.nxcc.records import Agent, CallRecord
 
 #: What a loader may raise on a malformed value (the callers wrap them into ResponseFormatError).
 LOADER_ERRORS = (TypeError, ValueError, OverflowError, ArithmeticError)
@@ -208,3 +208,25 @@ def test_epoch_ms_beyond_datetime_is_a_value_error(value: Any) -> None:
 
     with pytest.raises(ValueError, match="not a time a datetime can hold"):
         EPOCH_MS.load(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-03-04 09:10:25", dt.datetime(2024, 3, 4, 9, 10, 25)),  # the documented form
+        ("2024-3-4 9:10:25", dt.datetime(2024, 3, 4, 9, 10, 25)),  # unpadded: strptime reads it
+        ("2024-03-04T09:10:25", dt.datetime(2024, 3, 4, 9, 10, 25)),
+        ("2024-03-04 09:10:25.5", dt.datetime(2024, 3, 4, 9, 10, 25, 500_000)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_server_zone_datetimes_read_every_form(text: str | None, expected: Any) -> None:
+    agent = load(Agent, {"gmtCreate": text})
+    assert agent.gmt_create == expected
+
+
+@pytest.mark.parametrize("text", ["2024-03-04 24:00:00", "yesterday", "2024-13-01 00:00:00"])
+def test_server_zone_datetimes_refuse_what_is_no_time(text: str) -> None:
+    with pytest.raises(ValueError, match="does not match format"):
+        load(Agent, {"gmtCreate": text})
