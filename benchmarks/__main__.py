@@ -38,6 +38,7 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 def _markdown(results: list[BenchResult], total: float) -> str:
     import aiohttp
     import cattrs
+    import msgspec
     import orjson
 
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -51,7 +52,8 @@ def _markdown(results: list[BenchResult], total: float) -> str:
         f"- date: {now}",
         f"- Python {platform.python_version()} ({platform.python_implementation()}), "
         f"{platform.system()} {platform.machine()}, {_cpus()} CPUs",
-        f"- aiohttp {aiohttp.__version__}, cattrs {_version(cattrs)}, orjson {orjson.__version__}",
+        f"- aiohttp {aiohttp.__version__}, cattrs {_version(cattrs)}, orjson {orjson.__version__}, "
+        f"msgspec {msgspec.__version__}",
         f"- total wall time: {total:.0f} s",
         "",
         "| benchmark | target | measured | met |",
