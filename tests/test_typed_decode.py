@@ -178,17 +178,26 @@ def test_unknown_keys_missing_required_keys_and_odd_types_are_given_up() -> None
     assert (decoder.hits, decoder.misses) == (3, 6)
 
 
-def test_a_decoder_that_keeps_missing_stops_trying() -> None:
+def test_a_decoder_that_keeps_missing_steps_aside_and_comes_back() -> None:
     decoder, convert = _fresh(CallRecord)
-    body = orjson.dumps({"code": 0, "data": [{"callId": "c", "vendorAddedThis": 1}]})
+
+    def decode(body: bytes) -> list[Any] | None:
+        return decoder.decode(body, lambda answer: convert(answer.data))
+
+    odd = orjson.dumps({"code": 0, "data": [{"callId": "c", "vendorAddedThis": 1}]})
+    good = orjson.dumps({"code": 0, "data": [{"callId": "c"}]})
     for _ in range(typed.GIVE_UP_AFTER - 1):
-        assert decoder.decode(body, lambda answer: convert(answer.data)) is None
+        assert decode(odd) is None
     assert decoder.enabled
-    assert decoder.decode(body, lambda answer: convert(answer.data)) is None
+    assert decode(odd) is None
     assert not decoder.enabled
     assert decoder.misses == typed.GIVE_UP_AFTER
-    good = orjson.dumps({"code": 0, "data": [{"callId": "c"}]})
-    assert decoder.decode(good, lambda answer: convert(answer.data)) is None  # off for good
+    for _ in range(typed.RETRY_EVERY - 1):
+        assert decode(good) is None  # not even tried
+    assert decoder.misses == typed.GIVE_UP_AFTER
+    assert decode(good) is not None  # the one in RETRY_EVERY that is tried: back on
+    assert decoder.enabled
+    assert decode(good) is not None
 
 
 def test_a_decoder_that_mostly_hits_keeps_trying() -> None:
@@ -199,6 +208,16 @@ def test_a_decoder_that_mostly_hits_keeps_trying() -> None:
         assert decoder.decode(good, lambda answer: convert(answer.data)) is not None
         assert decoder.decode(odd, lambda answer: convert(answer.data)) is None
     assert decoder.enabled
+
+
+def test_error_answers_are_no_misses() -> None:
+    quick = nxcc_typed.quick_pages(CallRecord, total=False)
+    decoder, _ = nxcc_typed.answers(CallRecord)
+    misses = decoder.misses
+    for _ in range(typed.GIVE_UP_AFTER * 2):  # an outage: error codes only
+        assert quick(orjson.dumps({"code": 99, "msg": "busy", "data": None}), FIELDS) is None
+    assert decoder.enabled
+    assert decoder.misses == misses
 
 
 @pytest.fixture

@@ -47,8 +47,10 @@ R = TypeVar("R")
 
 log = logging.getLogger("nxcc_async.typed")
 
-#: A typed decoder stops trying once it has given up this many answers, more than it decoded.
+#: A typed decoder stops trying once it has given up this many answers, more than it took...
 GIVE_UP_AFTER = 32
+#: ... and then tries one answer in this many, back on at the first it takes.
+RETRY_EVERY = 100
 
 
 #: Typed fast paths of fields without a codec, as the converter's lenient hooks read them
@@ -145,35 +147,48 @@ def _field(name: str, expr: str, default: Any, scope: dict[str, Any]) -> Any:
 
 
 class TypedDecoder(Generic[A]):
-    """A msgspec JSON decoder of one answer type that gives up politely: :meth:`decode` gives
-    ``None`` for an answer it cannot take (the generic path takes it), and once it has given up
-    :data:`GIVE_UP_AFTER` answers, more than it took, it stops trying. A vendor that starts
-    sending a new key in every record thus costs a failed attempt per answer only for a while."""
+    """A msgspec JSON decoder of one answer type that steps aside when it does not help.
+
+    :meth:`decode` gives ``None`` for an answer it does not take, and the generic path takes
+    it. Once it has given up :data:`GIVE_UP_AFTER` answers, more than it took, it tries only
+    one answer in :data:`RETRY_EVERY`, and is back on at the first it takes: a vendor that
+    starts sending a new key in every record costs a failed attempt per answer only for a
+    while, and a vendor that stops doing so gets the fast path back."""
 
     def __init__(self, answer: type[A], name: str) -> None:
         self._decoder = msgspec.json.Decoder(answer)
         self._name = name
+        self._skipped = 0
         self.hits = 0
         self.misses = 0
         self.enabled = True
 
     def decode(self, body: bytes, finish: Callable[[A], R | None]) -> R | None:
-        """``finish(answer)``, or ``None`` when the body does not decode to the answer type or
-        ``finish`` refuses it (returns ``None`` or raises a shape error)."""
+        """``finish(answer)``: the result, or ``None`` for an answer that is not the typed
+        path's to take (an error code: not counted as a miss). ``None`` too when the body does
+        not decode to the answer type or ``finish`` raises a shape error (a miss)."""
         if not self.enabled:
-            return None
+            self._skipped += 1
+            if self._skipped < RETRY_EVERY:
+                return None
+            self._skipped = 0
         try:
             result = finish(self._decoder.decode(body))
         except (msgspec.DecodeError, *SHAPE_ERRORS):
-            result = None
-        if result is None:
             self._miss()
-        else:
-            self.hits += 1
+            return None
+        if result is not None:
+            self._hit()
         return result
+
+    def _hit(self) -> None:
+        self.hits += 1
+        if not self.enabled:
+            self.enabled, self.hits, self.misses = True, 1, 0
+            log.debug("typed decoding of %s answers on again", self._name)
 
     def _miss(self) -> None:
         self.misses += 1
-        if self.misses >= GIVE_UP_AFTER and self.misses > self.hits:
+        if self.enabled and self.misses >= GIVE_UP_AFTER and self.misses > self.hits:
             self.enabled = False
             log.debug("typed decoding of %s answers off: %d given up", self._name, self.misses)

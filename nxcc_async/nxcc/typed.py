@@ -50,6 +50,8 @@ def answers(record: type[Any]) -> tuple[TypedDecoder[Any], Converter[Any]]:
 
 
 def _items(answer: Any, convert: Converter[T]) -> list[T] | None:
+    """The records of a success answer; ``None`` for an error code (the generic path raises
+    its error)."""
     if answer.code != 0:
         return None
     return convert(answer.data) if answer.data else []
@@ -69,12 +71,12 @@ def quick_pages(record: type[T], *, total: bool = True) -> Quick[Page[T]]:
     """Fast path of :func:`~nxcc_async.nxcc.endpoints.pages`: one page of ``record``."""
 
     def page(answer: Any, fields: Mapping[str, Any], convert: Converter[T]) -> Page[T] | None:
-        count = answer.total if total else None
-        if count is not None and count.__class__ is not int:
-            return None
         items = _items(answer, convert)
         if items is None:
             return None
+        count = answer.total if total else None
+        if count is not None and count.__class__ is not int:
+            raise TypeError("total is not an integer")  # the generic path reads text too
         return Page(items=items, page=fields["page"], size=fields["size"], total=count)
 
     def quick(body: bytes, fields: Mapping[str, Any]) -> Page[T] | None:
