@@ -104,44 +104,40 @@ CDR_PAGE_MAX: Final = 100
 EFFICIENCY_PAGE_MAX: Final = 100
 
 
-AGENT_PAGE: Final = NXCCEndpoint(
-    path="agent/page", parse=pages(Agent), quick=quick_pages(Agent), page_cap=AGENT_PAGE_MAX
+def listing(path: str, record: type[T]) -> NXCCEndpoint[list[T]]:
+    """An operation answering a list of ``record``: :func:`rows`, tried on the typed path
+    first (:func:`~nxcc_async.nxcc.typed.quick_rows`)."""
+    return NXCCEndpoint(path=path, parse=rows(record), quick=quick_rows(record))
+
+
+def paged(
+    path: str, record: type[T], *, page_cap: int, total: bool = True, tenant: bool = True
+) -> NXCCEndpoint[Page[T]]:
+    """A paged operation of ``record``: :func:`pages`, tried on the typed path first
+    (:func:`~nxcc_async.nxcc.typed.quick_pages`)."""
+    return NXCCEndpoint(
+        path=path,
+        parse=pages(record, total=total),
+        quick=quick_pages(record, total=total),
+        page_cap=page_cap,
+        tenant=tenant,
+    )
+
+
+AGENT_PAGE: Final = paged("agent/page", Agent, page_cap=AGENT_PAGE_MAX)
+AGENT_STATUS: Final = listing("agent/status/info", AgentStatus)
+AGENT_EFFICIENCY: Final = paged(
+    "agent/efficiencyStatistical/page", AgentEfficiency, page_cap=EFFICIENCY_PAGE_MAX
 )
-AGENT_STATUS: Final = NXCCEndpoint(
-    path="agent/status/info", parse=rows(AgentStatus), quick=quick_rows(AgentStatus)
-)
-AGENT_EFFICIENCY: Final = NXCCEndpoint(
-    path="agent/efficiencyStatistical/page",
-    parse=pages(AgentEfficiency),
-    quick=quick_pages(AgentEfficiency),
-    page_cap=EFFICIENCY_PAGE_MAX,
-)
-GROUP_PAGE: Final = NXCCEndpoint(
-    path="agentGroup/page",
-    parse=pages(AgentGroup),
-    quick=quick_pages(AgentGroup),
-    page_cap=AGENT_PAGE_MAX,
-)
-GROUP_MEMBERS: Final = NXCCEndpoint(
-    path="agentGroup/member/list", parse=rows(QueueMember), quick=quick_rows(QueueMember)
-)
+GROUP_PAGE: Final = paged("agentGroup/page", AgentGroup, page_cap=AGENT_PAGE_MAX)
+GROUP_MEMBERS: Final = listing("agentGroup/member/list", QueueMember)
 GROUP_UPDATE: Final = NXCCEndpoint(path="agentGroup/updateMembers", parse=nothing)
-CDR_PAGE: Final = NXCCEndpoint(
-    path="cdr/page",
-    parse=pages(CallRecord, total=False),
-    quick=quick_pages(CallRecord, total=False),
-    page_cap=CDR_PAGE_MAX,
-    tenant=False,
-)
-CDR_BY_ORDER: Final = NXCCEndpoint(
-    path="cdr/queryByOrderId", parse=rows(CallRecord), quick=quick_rows(CallRecord)
-)
+CDR_PAGE: Final = paged("cdr/page", CallRecord, page_cap=CDR_PAGE_MAX, total=False, tenant=False)
+CDR_BY_ORDER: Final = listing("cdr/queryByOrderId", CallRecord)
 CREATE_AND_CALL: Final = NXCCEndpoint(
     path="ai/createandcall", parse=nothing, idempotent=False, tenant=False
 )
-CALLER_NUMBERS: Final = NXCCEndpoint(
-    path="did/myUsefulNumber", parse=rows(CallerNumber), quick=quick_rows(CallerNumber)
-)
+CALLER_NUMBERS: Final = listing("did/myUsefulNumber", CallerNumber)
 
 
 def tenant(tenant_id: int | None, endpoint: str) -> int:
