@@ -1,6 +1,6 @@
 """The typed decoder (msgspec, straight from the answer's bytes) gives exactly the generic path's
-records, slot for slot, or gives the answer up to it; it gives up for good only after repeated
-misses; and the client takes it for every page of a harvest."""
+records, slot for slot, or gives the answer up to it; after repeated misses it steps aside and
+comes back; error answers are no misses; and the client takes it for every page of a harvest."""
 
 from __future__ import annotations
 
