@@ -177,6 +177,32 @@ def test_unknown_keys_missing_required_keys_and_odd_types_are_given_up() -> None
     assert (decoder.hits, decoder.misses) == (3, 6)
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"code": 0, "data": [{"callId": "\xff"}]}',  # not UTF-8
+        b'{"code": 0, "data": [{"callId": "\\ud800"}]}',  # a lone surrogate
+        b'\xef\xbb\xbf{"code": 0, "data": []}',  # a byte order mark
+        b'{"code": 0, "data": []} {}',  # trailing data
+        b"<html>502</html>",
+        b"",
+    ],
+)
+def test_bytes_that_are_no_json_answer_are_given_up_without_raising(body: bytes) -> None:
+    decoder, convert = _fresh(CallRecord)
+    assert decoder.decode(body, lambda answer: convert(answer.data or [])) is None
+    assert decoder.misses == 1
+    assert isinstance(_generic_error(body), ValueError)  # what the generic path then raises on
+
+
+def _generic_error(body: bytes) -> Exception | None:
+    try:
+        orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        return exc
+    return None
+
+
 def test_a_decoder_that_keeps_missing_steps_aside_and_comes_back() -> None:
     decoder, convert = _fresh(CallRecord)
 
