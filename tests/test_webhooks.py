@@ -563,6 +563,28 @@ async def test_pushes_are_retried_on_the_schedule_then_given_up() -> None:
         await runner.cleanup()
 
 
+async def test_the_retry_schedule_is_fixed_from_the_first_attempt() -> None:
+    answers: list[float] = []
+
+    async def slow_refusal(record: CallRecord) -> None:
+        answers.append(time.monotonic())
+        await asyncio.sleep(0.2)  # a slow answer must not push the next attempt back
+        raise RuntimeError("not now")
+
+    runner, url = await _receiver(slow_refusal)
+    try:
+        async with Emulator(cdrs_per_day=24) as emu:
+            first = emu.data.cdr_list(1735689600, 1735689600 + 86_399)[0]["startTime"] // 1000
+            emu.webhook = WebhookPush(url=url, retry_every=0.3, retry_for=0.7)
+            assert emu.push_range(first, first + 1) == 1
+            await _settled(emu)
+    finally:
+        await runner.cleanup()
+    assert (emu.pushes.attempts, emu.pushes.given_up) == (3, 1)  # at 0, 0.3 and 0.6 s
+    gaps = [b - a for a, b in itertools.pairwise(answers)]
+    assert all(0.25 < g < 0.45 for g in gaps), gaps  # 0.5 s if each waited for the answer
+
+
 async def test_drop_and_duplicate_are_seeded_per_call_and_the_sync_fills_the_gaps(
     tmp_path: Path,
 ) -> None:

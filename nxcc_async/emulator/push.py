@@ -15,7 +15,9 @@ NXCLOUD webhooks retry every minute for up to 60 minutes. So a push answered wit
 HTTP 200 (or not answered: refused connection, timeout) is sent again every
 :attr:`WebhookPush.retry_every` seconds (default 60) while less than
 :attr:`WebhookPush.retry_for` seconds (default 3600) have passed since the first attempt, each
-attempt with a fresh ``ts`` and signature; then it is given up. Tests scale both down.
+attempt with a fresh ``ts`` and signature; then it is given up. The schedule is fixed from the
+first attempt (attempt *k* at *k* × ``retry_every``), so slow answers do not stretch it. Tests
+scale both down.
 
 **Faults**, drawn per call from ``(seed, callId)`` (so a test can know each call's fate with
 :meth:`Pusher.fate`): a share :attr:`WebhookPush.drop` of the CDRs is never pushed, a share
@@ -264,6 +266,7 @@ class Pusher:
     async def _deliver_copy(self, call_id: str, body: bytes) -> None:
         stats = self.stats
         first = time.monotonic()
+        retries = 0
         while True:
             config = self.config
             if config is None:  # pushing switched off meanwhile
@@ -277,11 +280,12 @@ class Pusher:
                     stats.delivered_ids[call_id] += 1
             if status == 200:
                 return
-            if time.monotonic() + config.retry_every - first > config.retry_for:
+            retries += 1  # on a fixed schedule from the first attempt: slow answers do not drift it
+            if retries * config.retry_every > config.retry_for:
                 with stats._lock:
                     stats.given_up += 1
                 return
-            await asyncio.sleep(config.retry_every)
+            await asyncio.sleep(max(0.0, first + retries * config.retry_every - time.monotonic()))
 
     async def _post(self, config: WebhookPush, body: bytes) -> int:
         session, slots = self._session, self._slots
