@@ -169,7 +169,8 @@ class EmulatorProcess:
         return self.command("stats")
 
     def reset(self) -> None:
-        """Zero the counters."""
+        """Zero the counters; the child also collects and freezes its heap (right before a
+        measured run: see ``benchmarks._emuproc``)."""
         self.command("reset")
 
     def cpu_seconds(self) -> float:

@@ -12,11 +12,17 @@ measured in the same run.
   the emulator's peak requests in flight; plotted to ``docs/benchmarks-concurrency.png``;
 - the same at C = 16 on the ``skewed`` daily profile (nights 80 times sparser than the peaks);
 - client CPU per row of a full harvest at zero latency.
+
+Before each measured run this process collects its garbage and the emulator's process freezes
+its heap (see ``benchmarks._emuproc``): a full collection of either heap, triggered by what
+earlier runs left, would otherwise land in a run at random (18-26 ms each on the reference
+machine, against ~350 ms runs).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import statistics
 import time
 from collections.abc import Sequence
@@ -72,8 +78,15 @@ def spread(values: Sequence[float], fmt: str = "{:.2f}") -> str:
     return f"{fmt.format(med)} ({fmt.format(min(values))}-{fmt.format(max(values))})"
 
 
-async def _sequential(emu: EmulatorProcess, client: object) -> Run:
+def _start(emu: EmulatorProcess) -> None:
+    """Right before a measured run: zero the emulator's counters (which also freezes its heap),
+    and collect this process's garbage, so that the run pays for the collections of its own."""
     emu.reset()
+    gc.collect()
+
+
+async def _sequential(emu: EmulatorProcess, client: object) -> Run:
+    _start(emu)
     with Stopwatch() as sw:
         ids = [cdr.call_id async for cdr in client.cdrs.iter(START, END - 1)]  # type: ignore[attr-defined]
     stats = emu.stats()
@@ -83,7 +96,7 @@ async def _sequential(emu: EmulatorProcess, client: object) -> Run:
 async def _harvest(emu: EmulatorProcess, concurrency: int) -> Run:
     async with async_client(emu.base_url, max_concurrency=concurrency) as client:
         await client.agents.page(1, 1)  # one connection open, as a running client has
-        emu.reset()
+        _start(emu)
         with Stopwatch() as sw:
             ids = [cdr.call_id async for cdr in client.cdrs.harvest(START, END)]
     stats = emu.stats()
