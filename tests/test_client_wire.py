@@ -208,6 +208,39 @@ async def test_agents_listing_with_total_an_exact_multiple_of_the_page_size() ->
     assert len(sent(m)) == 2  # no third request past the total
 
 
+@pytest.mark.parametrize("total", ["absent", None])
+async def test_agents_listing_without_total_pages_on_until_a_short_page(total: object) -> None:
+    def page_of(url: object, **kwargs: object) -> CallbackResult:
+        body = orjson.loads(kwargs["data"])  # type: ignore[arg-type]
+        start = (body["page"] - 1) * body["size"]
+        items = [
+            {"sipNumber": f"NX{i:04d}", "userName": f"u{i}"}
+            for i in range(start, min(450, start + body["size"]))
+        ]
+        payload = ok(items)
+        if total is None:
+            payload["total"] = None
+        return CallbackResult(payload=payload)
+
+    with aioresponses() as m:
+        m.post(URL + "agent/page", callback=page_of, repeat=True)
+        async with client() as c:
+            agents = await c.agents.list()
+    assert [a.sip_number for a in agents] == [f"NX{i:04d}" for i in range(450)]
+    assert [orjson.loads(body)["page"] for _, body in sent(m)] == [1, 2, 3]
+
+
+async def test_a_cdr_page_with_times_as_digit_strings_is_read() -> None:
+    texts = dict(CDR, startTime=str(CDR["startTime"]), answerTime="0")
+    with aioresponses() as m:
+        m.post(URL + "cdr/page", payload=ok([texts, CDR]))
+        async with client() as c:
+            page = await c.cdrs.page(1688140800, 1690819200)
+    first, second = page.items
+    assert first.start_time == second.start_time is not None
+    assert first.answer_time is None
+
+
 async def test_cdr_iteration_stops_at_the_first_short_or_empty_page() -> None:
     full = [dict(CDR, callId=f"c{i}") for i in range(100)]
     with aioresponses() as m:

@@ -36,8 +36,8 @@ EPOCH_MS = Codec(
     lazy=Lazy(int, 1, timeutil.MAX_EPOCH_S * 1000),
     exact=_epoch(timeutil.MAX_EPOCH_S * 1000),
 )
-"""Epoch milliseconds <-> aware UTC datetime (0/null <-> ``None``). Whole milliseconds a
-``datetime`` can hold are kept raw and converted on first read."""
+"""Epoch milliseconds (number or digit string) <-> aware UTC datetime (0/null <-> ``None``).
+Whole milliseconds a ``datetime`` can hold are kept raw and converted on first read."""
 
 EPOCH_S = Codec(
     load=timeutil.from_epoch_s,

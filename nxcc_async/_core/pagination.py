@@ -1,7 +1,8 @@
 """Walking paged listings: pages are the unit, items sit on top, memory is bounded by pages.
 
 Listings with a ``total`` fetch page 1, then the remaining pages concurrently (the client's
-throttle caps how many are in flight); items come out in page order. Listings without a total
+throttle caps how many are in flight); items come out in page order. When an answer of such a
+listing leaves ``total`` out, the rest is walked page by page. Listings without a total
 (``cdr/page``) walk page by page until a short or empty page.
 """
 
@@ -24,11 +25,17 @@ async def iter_pages_with_total(
 ) -> AsyncGenerator[Page[T], None]:
     """Every page of a listing that reports ``total``, in order, with up to ``prefetch`` pages
     requested ahead of the consumer, until ``total`` is reached or a page comes back short (a
-    server's ``total`` may lie). Leaving early cancels the pages still in flight."""
+    server's ``total`` may lie). An answer without ``total`` (null or absent) is paged one page
+    after another until a short page, as a listing without one. Leaving early cancels the
+    pages still in flight."""
     first = await fetch(1)
     yield first
-    count = first.page_count or 1
-    if first.is_last or count < 2:
+    if first.is_last:
+        return
+    count = first.page_count
+    if count is None:
+        async for page in iter_pages_until_short(fetch, first=2):
+            yield page
         return
     pending: deque[asyncio.Task[Page[T]]] = deque()
     next_page = 2
@@ -48,9 +55,12 @@ async def iter_pages_with_total(
             await asyncio.gather(*pending, return_exceptions=True)
 
 
-async def iter_pages_until_short(fetch: FetchPage[T]) -> AsyncGenerator[Page[T], None]:
-    """Every page of a listing without ``total``: page 1, 2, ... until a short or empty page."""
-    number = 1
+async def iter_pages_until_short(
+    fetch: FetchPage[T], *, first: int = 1
+) -> AsyncGenerator[Page[T], None]:
+    """Every page of a listing without ``total``: page ``first``, the next, ... until a short or
+    empty page."""
+    number = first
     while True:
         page = await fetch(number)
         if page.items:

@@ -69,9 +69,13 @@ def _utc(seconds: float) -> dt.datetime:
     return _from_timestamp(seconds, UTC)
 
 
-def from_epoch_ms(value: int | float | None) -> dt.datetime | None:
-    """UTC datetime for epoch milliseconds; ``None`` for 0 or null. ``ValueError`` (or
-    ``TypeError``/``OverflowError``) for what is no time."""
+def from_epoch_ms(value: int | float | str | None) -> dt.datetime | None:
+    """UTC datetime for epoch milliseconds (numbers or digit strings); ``None`` for 0, ``""``
+    or null. ``ValueError`` (or ``TypeError``/``OverflowError``) for what is no time."""
+    if isinstance(value, str):
+        if not value:
+            return None
+        value = float(value)
     return _utc(value / 1000) if value else None
 
 
