@@ -200,8 +200,10 @@ def test_epoch_seconds_beyond_datetime_is_a_value_error_not_os_error(value: Any)
 def test_epoch_ms_as_digit_strings_are_read_as_the_numbers_are() -> None:
     text = dict(CDR, startTime="1735689805887", answerTime="0", endTime="", ringTime=None)
     record, number = load(CallRecord, text), load(CallRecord, dict(CDR, answerTime=0))
-    assert record.start_time == number.start_time == dt.datetime(
-        2025, 1, 1, 0, 3, 25, 887000, tzinfo=dt.timezone.utc
+    assert (
+        record.start_time
+        == number.start_time
+        == dt.datetime(2025, 1, 1, 0, 3, 25, 887000, tzinfo=dt.timezone.utc)
     )
     assert record.answer_time is record.end_time is record.ring_time is None
     assert conv.dump(record)["startTime"] == 1735689805887  # sent back as the number it is
