@@ -124,6 +124,13 @@ def test_legacy_keys_and_dump() -> None:
     assert legacy.to_system_state().total_login_agent == 6
 
 
+def test_legacy_idle_count_in_lower_case_is_read_too() -> None:
+    lower = ep.parse_legacy_system_state({"busyagent": 1, "idleagent": 4, "totalloginagent": 5})
+    assert (lower.idle_agent, lower.extra) == (4, {})
+    both = ep.parse_legacy_system_state({"Idleagent": 3, "idleagent": 9})  # the documented wins
+    assert (both.idle_agent, both.extra) == (3, {"idleagent": 9})
+
+
 def test_agent_status_record() -> None:
     row = {
         "agentId": 101,

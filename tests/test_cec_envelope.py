@@ -55,6 +55,26 @@ def test_legacy_result_only_success_uses_result_datas() -> None:
     assert decode(_resp(body), "querymonitor/systemstate", "result") == {"busyagent": 2}
 
 
+@pytest.mark.parametrize("payload", [True, False, 0, 7, [], {}])
+def test_a_payload_that_is_no_object_comes_from_result_desc_too(payload: object) -> None:
+    body = {"resultCode": "0100000", "resultDesc": payload, "resultDatas": "legacy"}
+    assert decode(_resp(body), "calldata/isprocesscall", "result") == payload
+
+
+@pytest.mark.parametrize("desc", [None, "success"])
+def test_a_message_or_nothing_in_result_desc_leaves_the_payload_to_result_datas(
+    desc: object,
+) -> None:
+    body = {"resultCode": "0100000", "resultDesc": desc, "resultDatas": {"a": 1}}
+    assert decode(_resp(body), "x", "result") == {"a": 1}
+
+
+@pytest.mark.parametrize("code", ["0", 0])
+def test_a_result_code_of_zero_is_the_legacy_success(code: object) -> None:
+    body = {"resultCode": code, "resultDesc": {"a": 1}}
+    assert decode(_resp(body), "x", "result") == {"a": 1}
+
+
 def test_legacy_result_only_failure() -> None:
     body = {"result": "0100002", "resultDesc": "bad vdn"}
     with pytest.raises(ValidationError, match="bad vdn"):

@@ -253,8 +253,13 @@ def parse_system_state(payload: Any) -> SystemState:
 
 
 def parse_legacy_system_state(payload: Any) -> LegacySystemState:
-    """``LegacySystemState`` of a ``querymonitor/systemstate`` payload."""
-    return load(LegacySystemState, _object(payload))
+    """``LegacySystemState`` of a ``querymonitor/systemstate`` payload. The documented idle
+    count is ``Idleagent`` (capital I); a payload with the lower-case ``idleagent`` alone, as
+    its sibling keys are spelled, is read the same."""
+    fields = _object(payload)
+    if "Idleagent" not in fields and "idleagent" in fields:
+        fields = {("Idleagent" if k == "idleagent" else k): v for k, v in fields.items()}
+    return load(LegacySystemState, fields)
 
 
 def _rows(payload: Any) -> Any:

@@ -3,9 +3,10 @@
 Two envelopes exist:
 
 - ``{"result", "resultCode", "resultDatas", "resultDesc"}`` (most interfaces): the status is
-  ``resultCode`` (``"0100000"`` = success), falling back to the legacy ``result`` (``"0"``); the
-  payload is ``resultDesc`` when it is an object or a list, else the legacy ``resultDatas``; on
-  failure ``resultDesc`` is the message.
+  ``resultCode`` (``"0100000"`` = success; ``"0"``, the legacy success, is taken as one too),
+  falling back to the legacy ``result`` (``"0"``); the payload is ``resultDesc`` unless it is
+  null or a string (a message), else the legacy ``resultDatas``; on failure ``resultDesc`` is
+  the message.
 - ``{"returnCode", "description", "data"}`` (``vdn/queryAgentByStatus``): ``"0"`` = success.
 
 HTTP statuses are checked first (401/403 -> ``AuthError``, 404, 429, 5xx); the bodies of such
@@ -123,10 +124,10 @@ def decode_result(response: Response, endpoint: str) -> Any:
         if legacy is None:
             raise _malformed(response, endpoint, "the answer has no resultCode nor result")
         code = SUCCESS if legacy == LEGACY_SUCCESS else legacy
-    if code != SUCCESS:
+    if code not in (SUCCESS, LEGACY_SUCCESS):  # a resultCode of 0: the legacy success
         raise _fail(code, _text(envelope.get("resultDesc")), response.status, endpoint)
     desc = envelope.get("resultDesc")
-    if isinstance(desc, (dict, list)):
+    if desc is not None and not isinstance(desc, str):  # a string is a message, not a payload
         return desc
     return envelope.get("resultDatas")
 
