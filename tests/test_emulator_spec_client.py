@@ -97,7 +97,7 @@ VALID = [
 
 
 @pytest.mark.parametrize(("path", "body"), VALID, ids=[p for p, _ in VALID])
-@pytest.mark.parametrize("algorithm", [None, "md5", "sha256"])
+@pytest.mark.parametrize("algorithm", [None, "md5", "sha256", "SHA256"])  # any case, as a push
 def test_valid_calls_succeed(base: str, path: str, body: Any, algorithm: str | None) -> None:
     answer = post(base, path, body, algorithm=algorithm)
     assert (answer["code"], answer["msg"]) == (0, "Success")

@@ -108,8 +108,6 @@ class AuthV2Verifier:
         names = signed.split(";")
         if names != sorted(set(names)) or any(n != n.lower() or not n for n in names):
             return "signed headers must be lower-case, sorted, without duplicates"
-        if "host" not in names:
-            return "the host header must be signed"
         values = {}
         for name in names:
             value = request.headers.get(name)
@@ -183,8 +181,8 @@ def _index_ids(params: dict[str, Any], cap: int | None) -> list[str]:
     ids = params.get("indexIds")
     if not isinstance(ids, list) or not ids or (cap is not None and len(ids) > cap):
         raise ParamError(f"indexIds must be a list of 1 to {cap or 'n'} indicator ids")
-    if not all(isinstance(i, str) and i.startswith("IDX_") for i in ids):
-        raise ParamError("indexIds holds a value that is not an indicator id (IDX_...)")
+    if not all(isinstance(i, str) and i.strip() for i in ids):
+        raise ParamError("indexIds holds a value that is not an indicator id")
     return ids
 
 

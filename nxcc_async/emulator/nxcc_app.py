@@ -72,7 +72,7 @@ class NXCCService:
             return Invalid("Authorization Failed", 1001)
         if values["bizType"] != BIZ_TYPE or values["action"] != ACTION:
             return Invalid("Invalid bizType or action", 1002)
-        algorithm = headers.get("algorithm") or "md5"
+        algorithm = (headers.get("algorithm") or "md5").lower()  # as the push verifier reads it
         if algorithm not in ALGORITHMS:
             return Invalid("Unsupported algorithm", 1002)
         if values["accessKey"] != self.access_key:
