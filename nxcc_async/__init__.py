@@ -5,6 +5,7 @@ from nxcc_async._core.converter import dump, load
 from nxcc_async._core.errors import (
     APIError,
     AuthError,
+    BadRequestError,
     CECTimestampError,
     ConnectError,
     HarvestError,
@@ -65,6 +66,7 @@ __all__ = [
     "AsyncNXCC",
     "AttemptEvent",
     "AuthError",
+    "BadRequestError",
     "CECTimestampError",
     "CallDirection",
     "CallRecord",

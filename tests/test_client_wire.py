@@ -11,6 +11,8 @@ from aioresponses import CallbackResult, aioresponses
 
 from nxcc_async import (
     AsyncNXCC,
+    AuthError,
+    BadRequestError,
     CallDirection,
     HangupParty,
     PermissionDeniedError,
@@ -144,7 +146,13 @@ async def test_wrong_secret_raises_1003_without_the_secret() -> None:
 
 @pytest.mark.parametrize(
     ("code", "error"),
-    [(1005, PermissionDeniedError), (41000, ValidationError), (1002, ValidationError)],
+    [
+        (1005, PermissionDeniedError),
+        (41000, ValidationError),
+        (1002, BadRequestError),  # a ValidationError and, by its band (1001-1005), an AuthError
+        (1002, ValidationError),
+        (1002, AuthError),
+    ],
 )
 async def test_result_codes_map_to_error_classes(code: int, error: type[Exception]) -> None:
     with aioresponses() as m:

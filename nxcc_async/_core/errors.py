@@ -101,6 +101,12 @@ class ValidationError(APIError):
     """The server refused the parameters: NXCC 1002 and 41000, CEC 0100002."""
 
 
+class BadRequestError(ValidationError, AuthError):
+    """NXCC 1002: a wrong ``bizType``/``action`` header or a body the server cannot read. The
+    code sits in the authentication band (1001-1005) and means a bad parameter, so it is both a
+    :class:`ValidationError` and an :class:`AuthError`."""
+
+
 class NotFoundError(APIError):
     """HTTP 404: the path does not exist on this server (wrong base URL or API edition)."""
 

@@ -23,6 +23,7 @@ import orjson
 from nxcc_async._core.errors import (
     APIError,
     AuthError,
+    BadRequestError,
     MalformedReplyError,
     MissingHeaderError,
     PermissionDeniedError,
@@ -40,7 +41,7 @@ ERRORS_BY_CODE: dict[int, type[APIError]] = {
     88: ServerError,
     99: ServerError,
     1001: MissingHeaderError,
-    1002: ValidationError,
+    1002: BadRequestError,
     1003: SignatureError,
     1004: TimestampError,
     1005: PermissionDeniedError,
