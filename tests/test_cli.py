@@ -82,6 +82,43 @@ def test_checkpoint_rerun_is_complete(env: Emulator, tmp_path: Path, capsys) -> 
     assert len(out.read_text().splitlines()) == total + 1  # header
 
 
+@pytest.mark.parametrize("damage", ["deleted", "other format"])
+def test_a_finished_checkpoint_refuses_an_output_that_is_not_its_own(
+    env: Emulator, tmp_path: Path, capsys, damage: str
+) -> None:
+    out, ckpt = tmp_path / "cdrs.jsonl", tmp_path / "run.ckpt"
+    assert main(export_args(out, "--checkpoint", str(ckpt))) == 0
+    capsys.readouterr()
+    if damage == "deleted":
+        out.unlink()
+    else:
+        out = tmp_path / "cdrs.csv"
+    assert main(export_args(out, "--checkpoint", str(ckpt))) == 2
+    captured = capsys.readouterr()
+    assert "finished export" in one_error_line(captured.err)  # no "resuming from" before it
+    assert "already complete" not in captured.out
+    assert not out.exists()
+
+
+def test_a_resume_is_announced_at_the_first_report_and_a_fresh_run_is_not(capsys) -> None:
+    from nxcc_async.cli.commands.cdrs import _announcing
+
+    seen: list[int] = []
+    report = _announcing("run.ckpt", lambda p: seen.append(p.rows))
+    assert report is not None
+    common = {"windows": 1, "duplicates": 0, "start": START, "end": END, "elapsed": 1.0}
+    for rows in (1200, 1300):
+        report(HarvestProgress(rows=rows, done_until=START + 7200, resumed_rows=1000,
+                               resumed_until=START + 3600, **common))  # fmt: skip
+    err = capsys.readouterr().err
+    assert err == "nxcc: resuming from run.ckpt (1,000 rows, done until 2025-01-01T01:00:00Z)\n"
+    assert seen == [1200, 1300]
+    fresh = _announcing("run.ckpt", None)
+    assert fresh is not None
+    fresh(HarvestProgress(rows=5, done_until=START, resumed_until=START, **common))
+    assert capsys.readouterr().err == ""
+
+
 def test_existing_output_refused(env: Emulator, tmp_path: Path, capsys) -> None:
     out = tmp_path / "cdrs.jsonl"
     out.write_text("{}\n")

@@ -15,6 +15,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+from nxcc_async._core.errors import ServerError
 from nxcc_async._core.page import Page
 from nxcc_async.harvest import sync as sync_module
 from nxcc_async.harvest.db import SyncState, SyncStore
@@ -23,7 +24,7 @@ from nxcc_async.harvest.harvester import ProgressCallback
 from nxcc_async.harvest.sinks import _upsert as upsert_module
 from nxcc_async.harvest.sinks.sqlite import NAMES
 from nxcc_async.harvest.state import Source
-from nxcc_async.harvest.sync import check_options, run_sync
+from nxcc_async.harvest.sync import RoundReport, check_options, run_sync
 from nxcc_async.nxcc.records import CallRecord
 from tests.test_sinks import make_record
 
@@ -214,3 +215,35 @@ def test_sqlite_statement_sizes_are_few_and_cover_every_row() -> None:
         seen.update(sizes)
     assert seen == {1000, 512, 256, 128, 64, 32, 16, 8, 4, 2, 1}  # prepared once each
     assert upsert_module.statement_sizes(100, 28) == [28, 28, 28, 16]
+
+
+@pytest.mark.parametrize("listening", [True, False])
+async def test_a_failed_round_is_said_once_to_a_caller_that_hears_every_round(
+    listening: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    failures = [1]
+
+    async def flaky(low: int, high: int, number: int) -> Page[CallRecord]:
+        if failures[0]:
+            failures[0] -= 1
+            raise ServerError(99, "down")
+        return await fetch(low, high, number)
+
+    store = Store()
+    store.release.set()
+    options = check_options(
+        since=START, until=START + 10 * ROWS, follow=True, interval=0.01, lookback=0, settle=0,
+        table="cdrs",
+    )  # fmt: skip
+    reports: list[RoundReport] = []
+    caplog.set_level("INFO", logger="nxcc_async.sync")
+    result = await run_sync(
+        Source(flaky, 4, SIZE, "test"), store, options, identity={},
+        on_round=reports.append if listening else None,
+    )  # fmt: skip
+    assert (result.failed_rounds, result.inserted) == (1, ROWS)
+    (record,) = [r for r in caplog.records if "failed, retrying" in r.getMessage()]
+    assert record.levelname == ("INFO" if listening else "WARNING")
+    if listening:
+        assert [r.error is not None for r in reports] == [True, False]
+        assert "down" in str(reports[0].error)

@@ -8,8 +8,16 @@ and resumes right after the last committed window: every call lands exactly once
 The first checkpoint is written before the first row, holding the empty output's position: an
 export stopped at any moment, even in its first milliseconds, resumes.
 
-A run that fails before writing its first row (a wrong secret, a refused connection) removes the
-output it created and the checkpoint it created: nothing was done, so nothing is left to resume.
+A run that fails or is stopped later (a window that keeps failing, Ctrl-C) commits what it wrote
+and saves the checkpoint at the last window written in full, so that a rerun goes on from there
+rather than from the last periodic save. A run that fails before writing its first row (a wrong
+secret, a refused connection) removes the output it created and the checkpoint it created:
+nothing was done, so nothing is left to resume.
+
+A checkpoint of a finished export answers a rerun "already complete" only when the output is
+still there, in the same format and at least as long as when it was finished; otherwise the
+rerun is refused (:class:`~nxcc_async.harvest.checkpoint.CheckpointMismatch`), rather than
+reporting an export that is not on disk.
 """
 
 from __future__ import annotations
@@ -23,9 +31,9 @@ from pathlib import Path
 
 import attrs
 
-from nxcc_async.harvest.checkpoint import CheckpointFile
+from nxcc_async.harvest.checkpoint import CheckpointFile, CheckpointMismatch
 from nxcc_async.harvest.harvester import Harvester, HarvestProgress, ProgressCallback
-from nxcc_async.harvest.sinks import Sink, SinkPosition, open_sink
+from nxcc_async.harvest.sinks import Sink, SinkPosition, format_for, open_sink
 from nxcc_async.harvest.state import HarvestState, Source
 from nxcc_async.harvest.stream import check_every, resume_or_start
 
@@ -64,6 +72,7 @@ async def export(
         source, start, end, checkpoint=checkpoint, window=window, on_progress=on_progress
     )
     if state is not None and state.done:
+        _check_finished(out, format, state.sink, checkpoint)
         return ExportResult(
             path=Path(out),
             format=str((state.sink or {}).get("format", format or "")),
@@ -87,6 +96,36 @@ async def export(
                 if fresh_checkpoint and store is not None:
                     store.delete()
             raise
+
+
+def _check_finished(
+    out: str | os.PathLike[str],
+    format: str | None,
+    position: SinkPosition | None,
+    checkpoint: str | os.PathLike[str] | None,
+) -> None:
+    """Refuse to call an export complete when its output is not what the checkpoint recorded:
+    another format, missing, or shorter than at the end."""
+    saved = position or {}
+    kind = format_for(out, format)
+    where = f"checkpoint {str(checkpoint)!r} belongs to a finished export"
+    if saved.get("format") not in (None, kind):
+        raise CheckpointMismatch(
+            f"{where} into a {saved['format']} output, not {kind}: pass that export's output, "
+            "or another checkpoint to export again"
+        )
+    path = Path(out)
+    if not os.path.lexists(path):
+        raise CheckpointMismatch(
+            f"{where}, but {str(path)!r} does not exist (moved or deleted?): delete the "
+            "checkpoint to export again"
+        )
+    offset = saved.get("offset")
+    if isinstance(offset, int) and path.is_file() and path.stat().st_size < offset:
+        raise CheckpointMismatch(
+            f"{where}, but {str(path)!r} is shorter than it was then (truncated or replaced): "
+            "delete the checkpoint to export again"
+        )
 
 
 def _remove(path: Path) -> None:
@@ -125,21 +164,40 @@ async def _run(
     ):
         loop = asyncio.get_running_loop()
         if store is not None and state is None:
-            await _save(store, harvester, sink, writer)  # before the first row: resumable now
+            await _save(store, harvester.state(), sink, writer)  # before the first row
         last_save = time.monotonic()
-        async with contextlib.aclosing(harvester.batches()) as batches:
-            async for batch in batches:
-                # a window can hold thousands of rows: encoded a slice at a time, so that the
-                # loop (fetching the next pages, the user's other tasks) never waits long
-                for i in range(0, len(batch), ENCODE_ROWS):
-                    encoded = sink.encode(batch[i : i + ENCODE_ROWS])
-                    await loop.run_in_executor(writer, sink.write_encoded, encoded)
-                written += len(batch)
-                if store is not None and time.monotonic() - last_save >= every:
-                    await _save(store, harvester, sink, writer)
-                    last_save = time.monotonic()
+        saved = written  # rows written when the checkpoint was last saved
+        # the harvester's state right after the last batch written in full: what a failed or
+        # stopped run saves (the harvester may have moved past rows it never handed out)
+        kept = harvester.state() if store is not None else None
+        whole = True  # every batch handed out so far is written in full
+        try:
+            async with contextlib.aclosing(harvester.batches()) as batches:
+                async for batch in batches:
+                    whole = False
+                    # a window can hold thousands of rows: encoded a slice at a time, so that
+                    # the loop (fetching the next pages, the user's other tasks) never waits long
+                    for i in range(0, len(batch), ENCODE_ROWS):
+                        encoded = sink.encode(batch[i : i + ENCODE_ROWS])
+                        await loop.run_in_executor(writer, sink.write_encoded, encoded)
+                    written += len(batch)
+                    whole = True
+                    if store is None:
+                        continue
+                    kept = harvester.state()
+                    if time.monotonic() - last_save >= every:
+                        await _save(store, kept, sink, writer)
+                        last_save, saved = time.monotonic(), written
+        except BaseException:
+            # failed or stopped between two batches: keep what was written since the last save.
+            # Stopped inside one, the output holds part of it: nothing is saved, and a resume
+            # takes the output back to the last saved position.
+            if store is not None and kept is not None and whole and written > saved:
+                with contextlib.suppress(Exception):  # the error that stopped the run wins
+                    await _save(store, kept, sink, writer)
+            raise
         if store is not None:
-            await _save(store, harvester, sink, writer)
+            await _save(store, harvester.state(), sink, writer)
         else:
             await loop.run_in_executor(writer, sink.commit)
         return ExportResult(
@@ -154,8 +212,8 @@ async def _run(
 
 
 async def _save(
-    store: CheckpointFile, harvester: Harvester, sink: Sink, writer: ThreadPoolExecutor
+    store: CheckpointFile, state: HarvestState, sink: Sink, writer: ThreadPoolExecutor
 ) -> None:
-    """Commit the output (on the sink's thread), then record its position with the state."""
+    """Commit the output (on the sink's thread), then record its position with ``state``."""
     position = await asyncio.get_running_loop().run_in_executor(writer, sink.commit)
-    store.save(attrs.evolve(harvester.state(), sink=position).to_json())
+    store.save(attrs.evolve(state, sink=position).to_json())

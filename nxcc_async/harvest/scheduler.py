@@ -226,7 +226,8 @@ class PageScheduler:
             return exc
         error = HarvestError(
             f"{job.window} (request {job.low}..{job.high}), page {number} kept failing: {exc}. "
-            "The windows before it are complete: with a checkpoint, a rerun resumes."
+            "The windows before it are complete, and a resumed run (from a checkpoint, or a "
+            "sync's saved state) goes on after them."
         )
         error.__cause__ = exc
         return error

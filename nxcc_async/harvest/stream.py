@@ -36,8 +36,9 @@ def harvest_stream(
     """Every call of ``[start, end)`` once, resuming from ``checkpoint`` if it holds a state.
 
     The checkpoint is saved when the consumer comes back for more after a batch (at most every
-    ``checkpoint_every`` seconds; 0 = after every batch) and at the end: a rerun re-delivers at
-    most the batches taken since the last save, and never misses a call."""
+    ``checkpoint_every`` seconds; 0 = after every batch), at the end, and when the harvest fails
+    or the consumer stops (at the last batch it came back from): a rerun re-delivers at most the
+    batches taken since the last save, and never misses a call."""
     every = check_every(checkpoint_every)
     harvester, store, _ = resume_or_start(
         source, start, end, checkpoint=checkpoint, window=window, on_progress=on_progress
@@ -71,11 +72,21 @@ async def _checkpointed(
 ) -> AsyncGenerator[list[CallRecord], None]:
     with store.lock() if store is not None else contextlib.nullcontext():
         last_save = time.monotonic()
-        async with contextlib.aclosing(harvester.batches()) as batches:
-            async for batch in batches:
-                yield batch
-                if store is not None and time.monotonic() - last_save >= every:
-                    store.save(harvester.state().to_json())
-                    last_save = time.monotonic()
+        kept = saved = None  # the state after the last batch the consumer came back from
+        try:
+            async with contextlib.aclosing(harvester.batches()) as batches:
+                async for batch in batches:
+                    yield batch
+                    if store is None:
+                        continue
+                    kept = harvester.state()
+                    if time.monotonic() - last_save >= every:
+                        store.save(kept.to_json())
+                        last_save, saved = time.monotonic(), kept
+        except BaseException:  # a failure, or the consumer stopped: keep what it took
+            if store is not None and kept is not None and kept is not saved:
+                with contextlib.suppress(Exception):  # the error that stopped the run wins
+                    store.save(kept.to_json())
+            raise
         if store is not None:
             store.save(harvester.state().to_json())

@@ -273,8 +273,13 @@ class _Engine:
                     raise
                 failed += 1
                 state = self.committed or state
-                log.warning(
-                    "sync round %d failed, retrying in %.0f s: %s", number, opts.interval, exc
+                # a caller with on_round hears of it in the report: said once, not twice
+                log.log(
+                    logging.INFO if on_round is not None else logging.WARNING,
+                    "sync round %d failed, retrying in %.0f s: %s",
+                    number,
+                    opts.interval,
+                    exc,
                 )
                 report = self._report(state, number, began, error=str(exc))
             else:

@@ -19,8 +19,8 @@ from nxcc_async.cli import progress, times
 from nxcc_async.cli.errors import UsageError, one_line
 from nxcc_async.cli.settings import add_connection_options, make_client
 from nxcc_async.cli.sigterm import cancel_on_sigterm
-from nxcc_async.harvest.checkpoint import CheckpointFile
 from nxcc_async.harvest.export import ExportResult
+from nxcc_async.harvest.harvester import HarvestProgress, ProgressCallback
 from nxcc_async.harvest.sinks import FORMATS, format_for
 from nxcc_async.harvest.sync import RoundReport
 from nxcc_async.nxcc.cdr_filters import FILTERS, CdrFilters
@@ -99,17 +99,30 @@ def summary(result: ExportResult, elapsed: float) -> str:
     )
 
 
-def _announce_resume(checkpoint: str | None) -> None:
+def _announcing(
+    checkpoint: str | None, on_progress: ProgressCallback | None
+) -> ProgressCallback | None:
+    """``on_progress``, saying first that the run resumes: at the first report, once the
+    checkpoint and the output were accepted (a refused resume says only why)."""
     if checkpoint is None:
-        return
-    state = CheckpointFile(checkpoint).load()
-    if state is not None and not state.get("done"):
-        until = times.iso(int(state.get("done_until", 0)))
-        print(
-            f"nxcc: resuming from {checkpoint} ({int(state.get('rows', 0)):,} rows, "
-            f"done until {until})",
-            file=sys.stderr,
-        )
+        return on_progress
+    said = False
+
+    def report(p: HarvestProgress) -> None:
+        nonlocal said
+        if not said:
+            said = True
+            until = p.resumed_until
+            if until is not None and (p.resumed_rows or until > p.start):
+                print(
+                    f"nxcc: resuming from {checkpoint} ({p.resumed_rows:,} rows, "
+                    f"done until {times.iso(until)})",
+                    file=sys.stderr,
+                )
+        if on_progress is not None:
+            on_progress(p)
+
+    return report
 
 
 async def run_export(args: argparse.Namespace) -> int:
@@ -126,10 +139,10 @@ async def run_export(args: argparse.Namespace) -> int:
                 f"cannot tell the format of {args.out} from its extension; use .jsonl, .csv, "
                 f".sqlite or .parquet, or pass --format {{{','.join(FORMATS)}}}"
             ) from None
-    _announce_resume(args.checkpoint)
     began = time.monotonic()
     async with make_client(args) as client:
-        with progress.reporter(args.progress) as on_progress:
+        with progress.reporter(args.progress) as reporter:
+            on_progress = _announcing(args.checkpoint, reporter)
             try:
                 result = await client.cdrs.export(
                     start,
@@ -146,6 +159,8 @@ async def run_export(args: argparse.Namespace) -> int:
                     f"{args.out} already exists and is not empty; pass --overwrite to replace "
                     "it, or the --checkpoint of the run that wrote it to resume"
                 ) from None
+            except FileNotFoundError as exc:  # an output to resume that is gone, a missing dir
+                raise UsageError(str(exc)) from None
     if result.already_complete:
         print(
             f"checkpoint {args.checkpoint} says this export is already complete "
