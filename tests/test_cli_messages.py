@@ -133,7 +133,7 @@ def test_missing_pyarrow_names_the_extra(
     monkeypatch.delitem(sys.modules, "nxcc_async.harvest.sinks.parquet", raising=False)
     assert main(export(str(tmp_path / "cdrs.parquet"))) == 2
     assert error_line(capsys) == (
-        "nxcc: error: the Parquet sink needs pyarrow: pip install 'nxcc-async[parquet]'"
+        "nxcc: error: the Parquet sink needs pyarrow: pip install 'pyarrow>=15' (the parquet extra)"
     )
     assert list(tmp_path.iterdir()) == []
 

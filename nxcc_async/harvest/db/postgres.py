@@ -7,7 +7,8 @@ temporary table (times as epoch milliseconds, made ``timestamptz`` in SQL), then
 ``INSERT ... SELECT ... ON CONFLICT (call_id) DO UPDATE`` (only rows whose values changed are
 rewritten), and the state row is updated, in one transaction.
 
-Needs the ``postgres`` extra: ``pip install 'nxcc-async[postgres]'``.
+Needs psycopg 3, the ``postgres`` extra: ``pip install '.[postgres]'`` from a checkout, or
+``pip install 'psycopg[binary]>=3.1'``.
 """
 
 from __future__ import annotations
@@ -112,7 +113,8 @@ class PostgresStore(SyncStore):
             import psycopg
         except ImportError:
             raise ImportError(
-                "syncing into PostgreSQL needs psycopg 3: pip install 'nxcc-async[postgres]'"
+                "syncing into PostgreSQL needs psycopg 3: pip install 'psycopg[binary]>=3.1' "
+                "(the postgres extra)"
             ) from None
         try:
             conn = await psycopg.AsyncConnection.connect(self.url, autocommit=True)

@@ -31,7 +31,9 @@ try:
     import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
     import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError("the Parquet sink needs pyarrow: pip install 'nxcc-async[parquet]'") from exc
+    raise ImportError(
+        "the Parquet sink needs pyarrow: pip install 'pyarrow>=15' (the parquet extra)"
+    ) from exc
 
 from nxcc_async.harvest.sinks import _columns
 from nxcc_async.harvest.sinks.base import Encoded, Sink, SinkPosition, fsync_dir, refuse_existing
