@@ -325,7 +325,7 @@ def test_parquet_without_pyarrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.delitem(sys.modules, "nxcc_async.harvest.sinks.parquet")
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
-    with pytest.raises(ImportError, match=r"pip install 'nxcc-async\[parquet\]'"):
+    with pytest.raises(ImportError, match=r"pip install 'pyarrow>=15' \(the parquet extra\)"):
         open_sink(tmp_path / "cdrs.parquet")
 
 
