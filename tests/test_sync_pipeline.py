@@ -247,3 +247,31 @@ async def test_a_failed_round_is_said_once_to_a_caller_that_hears_every_round(
     if listening:
         assert [r.error is not None for r in reports] == [True, False]
         assert "down" in str(reports[0].error)
+
+
+async def test_a_catch_up_run_with_a_longer_lookback_re_reads_what_was_settled(
+    tmp_path: Path,
+) -> None:
+    now = START + 10 * ROWS + 100
+    url = f"sqlite:///{tmp_path / 'cdrs.db'}"
+
+    async def once(lookback: float) -> sync_module.RoundReport:
+        reports: list[sync_module.RoundReport] = []
+        options = check_options(
+            since=START, until=None, follow=False, interval=60, lookback=lookback, settle=0,
+            table="cdrs",
+        )  # fmt: skip
+        await run_sync(
+            Source(fetch, 4, SIZE, "test"), url, options, identity={},
+            on_round=reports.append, clock=lambda: now,
+        )  # fmt: skip
+        (report,) = reports
+        return report
+
+    first = await once(0)  # settles everything up to now
+    assert (first.low, first.fetched, first.settled) == (START, ROWS, now)
+    again = await once(0)  # the same lookback: nothing behind `settled` is read again
+    assert (again.low, again.fetched) == (now, 0)
+    nightly = await once(10 * ROWS)  # the catch-up reaches 3 000 s back
+    assert (nightly.low, nightly.fetched) == (now - 10 * ROWS, ROWS - 10)
+    assert nightly.settled == now  # never moves back

@@ -347,7 +347,10 @@ class _Engine:
                 state.round_until,
             )
         else:
-            started, low, start = began, state.settled, state.settled
+            # from `settled`, or further back when this run's lookback reaches further (a
+            # catch-up run with a larger lookback re-reads what a shorter one settled early)
+            start = max(opts.since, min(state.settled, math.floor(began - opts.lookback)))
+            started, low = began, start
         high = int(began - opts.settle)
         if opts.until is not None:
             high = min(high, opts.until)
