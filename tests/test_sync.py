@@ -19,7 +19,7 @@ from nxcc_async._core.converter import load
 from nxcc_async.cli import main
 from nxcc_async.emulator import Emulator, LiveMode
 from nxcc_async.emulator.data import EmulatorData
-from nxcc_async.harvest.db import StateMismatch
+from nxcc_async.harvest.db import StateMismatch, redact_url
 from nxcc_async.harvest.db.sqlite import SqliteStore
 from nxcc_async.harvest.sinks import _columns
 from nxcc_async.nxcc.records import CallRecord
@@ -194,6 +194,25 @@ async def test_a_table_synced_with_other_arguments_is_refused(
         with pytest.raises(StateMismatch):
             await client.cdrs.sync(url, since=NOW - 7000)
     assert past_emulator.stats.total == sent
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://u:s3cr3t@h:5432/db", "postgresql://u:***@h:5432/db"),
+        ("postgresql://u@h/db?password=s3cr3t", "postgresql://u@h/db?password=***"),
+        ("postgresql://u@h/db?sslmode=require&SSLPassword=s3cr3t&a=1",
+         "postgresql://u@h/db?sslmode=require&SSLPassword=***&a=1"),
+        ("postgresql://u:p#s3cr3t@h/db", "postgresql://u:***@h/db"),  # unencoded, libpq reads it
+        ("postgresql://u:a/s3cr3t?x@h/db", "postgresql://u:***@h/db"),
+        ("postgresql://u:s3cr3t@[::1]:5432/db", "postgresql://u:***@[::1]:5432/db"),
+        ("postgresql://u:s3cr3t@h:abc/db", "postgresql://u:***@h:abc/db"),  # no bare error
+        ("sqlite:///cdrs.db", "sqlite:///cdrs.db"),
+    ],
+)  # fmt: skip
+def test_a_destination_url_is_shown_without_its_password(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+    assert "s3cr3t" not in redact_url(url)
 
 
 def test_cli_sync_prints_a_summary_and_never_the_password(

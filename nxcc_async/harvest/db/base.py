@@ -15,7 +15,6 @@ import abc
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
@@ -34,18 +33,25 @@ def check_table(name: str) -> str:
     return name
 
 
+#: A query parameter holding a password (libpq reads ``password=`` and ``sslpassword=``).
+_PASSWORD_PARAM = re.compile(r"([?&][^=&#]*password=)[^&#]*", re.IGNORECASE)
+
+
 def redact_url(url: str) -> str:
-    """``url`` with its password (if any) replaced by ``***``: safe to print."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<unparsable URL>"
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
+    """``url`` with its passwords replaced by ``***``: safe to print.
+
+    Read as loosely as libpq reads a URL, so that nothing slips through: the user-info is
+    everything before the *last* ``@`` (a password may hold ``/``, ``?``, ``#`` unencoded), and
+    its password everything after the first ``:`` of it; a ``password`` query parameter too.
+    When in doubt, more is hidden, never less."""
+    scheme, sep, rest = url.partition("://")
+    if sep:
+        at = rest.rfind("@")
+        if at >= 0 and ":" in rest[:at]:
+            user = rest[: rest.index(":")]
+            rest = f"{user}:***@{rest[at + 1 :]}"
+        url = f"{scheme}{sep}{rest}"
+    return _PASSWORD_PARAM.sub(r"\1***", url)
 
 
 class StateMismatch(ValueError):
