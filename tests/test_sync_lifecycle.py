@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import gc
 import os
 import signal
 import subprocess
@@ -57,14 +59,15 @@ def test_breaking_out_of_an_iterator_closes_it(emulator: Emulator) -> None:
 def test_iterators_cross_the_portal_once_per_page(emulator: Emulator) -> None:
     with client(emulator) as c:
         crossings = 0
-        real_call = c._portal.call
+        portal = c._portal._portal  # the client's Lease -> its Portal
+        real_call = portal.call
 
         def counting_call(fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
             nonlocal crossings
             crossings += 1
             return real_call(fn, *args, **kwargs)
 
-        c._portal.call = counting_call  # type: ignore[method-assign]
+        portal.call = counting_call  # type: ignore[method-assign]
         agents = list(c.agents.iter(page_size=50))
         pages = -(-len(emulator.data.agents) // 50)
         assert len(agents) == len(emulator.data.agents)
@@ -89,6 +92,23 @@ def test_errors_cross_unchanged_and_hold_no_secret(emulator: Emulator) -> None:
         c.agents.page()
     assert info.value.code == 1003
     assert "not-the-secret" not in str(info.value)
+
+
+def test_a_client_nobody_names_stays_open_while_what_it_made_is_in_use(
+    emulator: Emulator,
+) -> None:
+    everyone = len(emulator.data.agents)
+    assert len(client(emulator).agents.list()) == everyone  # the client is gone after `.agents`
+    agents = client(emulator).agents
+    iterator = client(emulator).agents.iter(page_size=50)
+    portals = [agents._portal._portal, iterator.gi_frame.f_locals["self"]]  # type: ignore[attr-defined]
+    gc.collect()
+    assert not any(p.closed for p in portals)
+    assert len(agents.list()) == everyone
+    assert sum(1 for _ in iterator) == everyone
+    del agents, iterator
+    gc.collect()
+    assert all(p.closed for p in portals)  # closed once nothing made from them is in use
 
 
 def test_close_is_idempotent_and_final(emulator: Emulator) -> None:
@@ -124,6 +144,45 @@ def test_ctrl_c_interrupts_a_blocking_call(emulator: Emulator) -> None:
             timer.join()
     finally:
         emulator.latency = 0.0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_in_a_blocking_loop_is_a_keyboard_interrupt(emulator: Emulator) -> None:
+    emulator.latency = 0.2
+    try:
+        with client(emulator) as c:
+            for _ in range(3):  # the interrupt lands at a different point of the loop each time
+                timer = threading.Timer(
+                    0.45, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT)
+                )
+                timer.start()
+                with pytest.raises(KeyboardInterrupt):
+                    for _agent in c.agents.iter(page_size=10):
+                        pass
+                timer.join()
+            assert c.agents.page(1, 5).total == len(emulator.data.agents)  # still usable
+    finally:
+        emulator.latency = 0.0
+
+
+def test_work_cancelled_before_it_began_is_let_go_without_a_warning() -> None:
+    from nxcc_async._core.portal import _Crossing
+
+    async def work() -> int:
+        return 1
+
+    async def main() -> _Crossing[int]:
+        crossing = _Crossing(work())
+        crossing.start()
+        crossing.cancel()  # a Ctrl-C that reached the loop before the task's first step
+        await asyncio.sleep(0)
+        return crossing
+
+    crossing = asyncio.run(main())
+    assert crossing.done.acquire(timeout=0)  # the caller is not left waiting
+    with pytest.raises(concurrent.futures.CancelledError):
+        crossing.outcome()
+    gc.collect()  # a coroutine never awaited would warn here (warnings are errors)
 
 
 def test_an_unclosed_client_is_closed_quietly_at_exit(emulator: Emulator) -> None:

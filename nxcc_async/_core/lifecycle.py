@@ -12,7 +12,7 @@ import aiohttp
 
 from nxcc_async._core.channel import Channel, Wire
 from nxcc_async._core.events import AttemptEvent
-from nxcc_async._core.portal import Portal, SyncResource, bind_lifetime
+from nxcc_async._core.portal import Lease, Lifetime, Portal, SyncResource, bind_lifetime
 from nxcc_async._core.requester import Requester
 from nxcc_async._core.retry import RetryPolicy
 from nxcc_async._core.throttle import Throttle
@@ -90,19 +90,21 @@ class BlockingClient:
     resource of that name."""
 
     _resources: ClassVar[dict[str, type[SyncResource]]] = {}
-    _portal: Portal
+    _portal: Lease
     _close: Callable[[], object]
     async_client: AsyncClient
 
     def _attach(self, client: AsyncClient) -> None:
-        """Run ``client`` on a new portal, closed with this object (or by ``close()``)."""
+        """Run ``client`` on a new portal, closed by ``close()``, or when neither this object
+        nor anything made from it (a resource, an iterator) is in use any more."""
         target = getattr(client, "base_url", None)
         portal = Portal(target=target if isinstance(target, str) else None)
-        self._portal = portal
-        self._close = bind_lifetime(self, portal, client.aclose)
+        lifetime = Lifetime()
+        self._portal = lease = Lease(portal, lifetime)
+        self._close = bind_lifetime(lifetime, portal, client.aclose)
         self.async_client = client
         for name, resource in self._resources.items():
-            setattr(self, name, resource(portal, getattr(client, name)))
+            setattr(self, name, resource(lease, getattr(client, name)))
 
     @classmethod
     def _wrap(cls: type[B], client: AsyncClient) -> B:

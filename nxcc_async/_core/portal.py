@@ -10,7 +10,9 @@ thread) per sync client, and the two ways of crossing it: ``call`` and ``iterate
 - Iterators cross once per batch (a page, a harvest window), not once per item; closing or
   abandoning them closes the async stream on the portal's loop.
 - ``weakref.finalize`` closes a client that was never closed, at garbage collection or at
-  interpreter exit, quietly.
+  interpreter exit, quietly. It watches a lifetime token that the client, its resources and
+  their iterators all hold (:class:`Lease`), so ``NXCC(...).agents.list()`` or an iterator
+  returned from a function keeps its client open while it is in use.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from nxcc_async._core.servers import served_by_this_thread
 
 T = TypeVar("T")
 P = ParamSpec("P")
+
+#: Seconds a Ctrl-C waits for the cancelled work on the portal to end before it is re-raised.
+UNWIND_WAIT = 2.0
 
 
 class Portal:
@@ -86,15 +91,19 @@ class Portal:
         except KeyboardInterrupt:
             with contextlib.suppress(RuntimeError):  # the loop may be closed by now
                 self._loop.call_soon_threadsafe(crossing.cancel)
+            # let the cancelled work unwind before the caller goes on: a blocking loop's
+            # iterator closes its stream next, which must not find it still running
+            crossing.done.acquire(timeout=UNWIND_WAIT)
             raise
         return crossing.outcome()
 
-    def iterate(self, stream: ItemStream[T]) -> Iterator[T]:
-        """A blocking iterator over an item stream, crossing the portal once per batch."""
+    def iterate(self, stream: ItemStream[T], *, keep: object = None) -> Iterator[T]:
+        """A blocking iterator over an item stream, crossing the portal once per batch; it holds
+        ``keep`` (a client's lifetime token) until it ends."""
         self._check()
-        return self._iterate(stream.batches())
+        return self._iterate(stream.batches(), keep)
 
-    def _iterate(self, batches: AsyncGenerator[Iterable[T], None]) -> Iterator[T]:
+    def _iterate(self, batches: AsyncGenerator[Iterable[T], None], keep: object) -> Iterator[T]:
         exhausted = False
         try:
             while True:
@@ -126,10 +135,11 @@ class _Crossing(Generic[T]):
     hands its outcome over itself, in its last step, and a bare lock wakes the caller.
     """
 
-    __slots__ = ("_awaitable", "_error", "_result", "_task", "done")
+    __slots__ = ("_awaitable", "_error", "_result", "_started", "_task", "done")
 
     def __init__(self, awaitable: Awaitable[T]) -> None:
         self._awaitable = awaitable
+        self._started = False
         self._task: asyncio.Task[None] | None = None
         self._result: T | None = None
         self._error: BaseException | None = None
@@ -142,10 +152,19 @@ class _Crossing(Generic[T]):
 
     def cancel(self) -> None:
         """On the loop: cancel the task (Ctrl-C in the caller)."""
-        if self._task is not None:
-            self._task.cancel()
+        task = self._task
+        if task is None or task.done():
+            return
+        task.cancel()
+        if not self._started:  # cancelled before its first step: the work never began
+            close = getattr(self._awaitable, "close", None)
+            if close is not None:
+                close()  # a coroutine never awaited, closed without a warning
+            self._error = concurrent.futures.CancelledError()
+            self.done.release()
 
     async def _run(self) -> None:
+        self._started = True
         try:
             self._result = await self._awaitable
         except asyncio.CancelledError:
@@ -175,8 +194,35 @@ async def _next_batch(batches: AsyncGenerator[Iterable[T], None]) -> tuple[bool,
         return True, ()
 
 
+class Lifetime:
+    """The token whose collection closes a blocking client's portal: the client, each of its
+    resources and each iterator they hand out hold it (a client nobody names any more stays
+    open while a resource or an iterator made from it is in use)."""
+
+    __slots__ = ("__weakref__",)
+
+
+class Lease:
+    """A blocking client's portal as its methods and resources use it: calls go through, and
+    iterators also hold the client's :class:`Lifetime` until they end."""
+
+    __slots__ = ("_keep", "_portal")
+
+    def __init__(self, portal: Portal, keep: Lifetime) -> None:
+        self._portal = portal
+        self._keep = keep
+
+    def call(self, fn: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """:meth:`Portal.call`."""
+        return self._portal.call(fn, *args, **kwargs)
+
+    def iterate(self, stream: ItemStream[T]) -> Iterator[T]:
+        """:meth:`Portal.iterate`, holding the client's lifetime token."""
+        return self._portal.iterate(stream, keep=self._keep)
+
+
 def bind_lifetime(
-    owner: object, portal: Portal, cleanup: Callable[[], Awaitable[None]]
+    owner: Lifetime, portal: Portal, cleanup: Callable[[], Awaitable[None]]
 ) -> weakref.finalize[Any, Any]:
     """Close ``portal`` (running ``cleanup`` first) when ``owner`` is collected or at exit.
 
@@ -194,9 +240,10 @@ def _quiet_close(portal: Portal, cleanup: Callable[[], Awaitable[None]]) -> None
 
 
 class SyncResource:
-    """Base of the blocking resources: holds the portal and the async resource they mirror."""
+    """Base of the blocking resources: holds the client's portal (a :class:`Lease`, which keeps
+    the client open while the resource is in use) and the async resource they mirror."""
 
-    def __init__(self, portal: Portal, target: Any) -> None:
+    def __init__(self, portal: Lease, target: Any) -> None:
         self._portal = portal
         self._async = target
 
