@@ -4,6 +4,7 @@ errors, clean stop; and the CEC board watch against the emulator with faults and
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import AsyncIterator
 
@@ -272,3 +273,19 @@ async def test_a_failed_poll_leaves_no_request_running() -> None:
     assert finished == ["slow"]  # cancelled and awaited before the error came out
     assert await gather_or_cancel(asyncio.sleep(0, 1), asyncio.sleep(0, 2)) == [1, 2]
     assert await gather_or_cancel() == []
+
+
+async def test_failures_beside_the_one_raised_are_never_logged_as_unretrieved(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from nxcc_async._core.tasks import gather_or_cancel
+
+    async def fails(name: str) -> int:
+        await asyncio.sleep(0.01)
+        raise ServerError("0100999", name)
+
+    for _ in range(3):  # two parts of one poll fail in the same turn of the loop
+        with pytest.raises(ServerError, match="first"):
+            await gather_or_cancel(fails("first"), fails("second"))
+    gc.collect()
+    assert not [r for r in caplog.records if "never retrieved" in r.getMessage()]

@@ -28,3 +28,6 @@ async def gather_or_cancel(*awaitables: Awaitable[T]) -> list[T]:
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+        for task in tasks:  # failures beside the one raised: retrieved, never logged at exit
+            if task.done() and not task.cancelled():
+                task.exception()
