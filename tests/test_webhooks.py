@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import io
 import itertools
 import pickle
 import sqlite3
@@ -409,6 +410,7 @@ async def test_the_app_status_codes(
         "missing headers": (body, {"Content-Type": "application/json"}, 401),
         "not json": (b"{", _headers(b"{"), 400),
         "no callId": (b"{}", _headers(b"{}"), 400),
+        "over 1 MiB": (io.BytesIO(b" " * (2**20 + 1)), _headers(body), 413),
     }
     for name, (data, headers, status) in cases.items():
         response = await client.post("/nxcc/cdr", data=data, headers=headers)
@@ -427,7 +429,7 @@ async def test_the_app_status_codes(
     assert (await client.get("/nxcc/cdr")).status == 405
     assert (await client.post("/other", data=body, headers=_headers(body))).status == 404
     assert recorder.seen == []
-    assert client.app[STATS] == {"received": 7, "stored": 0, "refused": 6, "failed": 1}
+    assert client.app[STATS] == {"received": 8, "stored": 0, "refused": 7, "failed": 1}
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")  # a library prints nothing unless logging is configured
 

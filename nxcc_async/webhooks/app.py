@@ -3,9 +3,9 @@ once they are handled.
 
 The platform treats HTTP 200 as delivered and anything else as failed (and, we assume, retries):
 so 200 is sent only after ``on_cdr`` returned; 401 for a push that is not authentic or not fresh,
-400 for a body that is not a CDR, 500 when ``on_cdr`` raised. The same ``callId`` may arrive more
-than once (retries, duplicates): ``on_cdr`` sees every copy, storage de-duplicates (the sync
-stores upsert by ``call_id``).
+400 for a body that is not a CDR, 413 for one over :data:`MAX_BODY`, 500 when ``on_cdr``
+raised. The same ``callId`` may arrive more than once (retries, duplicates): ``on_cdr`` sees
+every copy, storage de-duplicates (the sync stores upsert by ``call_id``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,10 @@ from nxcc_async.webhooks.verify import DEFAULT_TOLERANCE, check_config
 log = _root_log.getChild("webhooks")
 
 OnCdr = Callable[[CallRecord], Awaitable[object]]
+
+#: Largest body read, in bytes (aiohttp's default; a CDR is about a kilobyte): a larger push is
+#: refused with 413.
+MAX_BODY = 1024**2
 
 #: The app's counters: ``app[STATS]`` (received, stored, refused, failed).
 STATS: web.AppKey[dict[str, int]] = web.AppKey("nxcc_webhook_stats", dict)
@@ -56,7 +60,14 @@ def webhook_app(
 
     async def receive(request: web.Request) -> web.Response:
         stats["received"] += 1
-        body = await request.read()
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            stats["refused"] += 1
+            log.warning("CDR push from %s refused (413): over %d bytes", request.remote, MAX_BODY)
+            return web.json_response(
+                {"error": f"the body is over {MAX_BODY} bytes, not one CDR"}, status=413
+            )
         try:
             verifier.verify(request.headers, body, now=clock())
             record = parse_webhook(body)
@@ -78,7 +89,7 @@ def webhook_app(
         stats["stored"] += 1
         return web.json_response({"ok": True, "callId": record.call_id})
 
-    app = web.Application()
+    app = web.Application(client_max_size=MAX_BODY)
     app[STATS] = stats
     app.router.add_post(path, receive)
     return app
