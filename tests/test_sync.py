@@ -257,3 +257,17 @@ def test_dlt_source_merges_into_duckdb(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True) as db:
         ids = [r[0] for r in db.execute("SELECT call_id FROM cc.cdrs").fetchall()]
     assert sorted(ids) == sorted(truth)
+
+
+async def test_postgres_stores_opening_a_new_database_at_once_take_turns(
+    postgres_url: str,
+) -> None:
+    pytest.importorskip("psycopg")
+    from nxcc_async.harvest.db.postgres import PostgresStore
+
+    async def opened(table: str) -> None:
+        async with PostgresStore(postgres_url, table) as state:
+            assert state is None  # a new table: no state row yet
+
+    # the docs' "several accounts in one process": tables of one new database, opened together
+    await asyncio.gather(*(opened(f"cdrs_{n}") for n in range(6)))

@@ -53,6 +53,9 @@ def _from_stage(column: _columns.Column) -> str:
     return column.attr
 
 
+#: The advisory lock that serialises creating the tables (any constant: "nxcc" in ASCII).
+SCHEMA_LOCK = 0x6E786363
+
 class PostgresStore(SyncStore):
     """The CDR table and its state in PostgreSQL, over one async psycopg connection."""
 
@@ -123,6 +126,9 @@ class PostgresStore(SyncStore):
             raise ConnectionError(f"cannot connect to {self.display_url}: {exc}") from None
         try:
             async with conn.transaction():
+                # `CREATE ... IF NOT EXISTS` races with itself: syncs opening the same new
+                # database at once take turns (the lock ends with the transaction)
+                await conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
                 for ddl in self._ddl:
                     await conn.execute(ddl)
                 cur = await conn.execute(
