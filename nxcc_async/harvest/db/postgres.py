@@ -56,6 +56,7 @@ def _from_stage(column: _columns.Column) -> str:
 #: The advisory lock that serialises creating the tables (any constant: "nxcc" in ASCII).
 SCHEMA_LOCK = 0x6E786363
 
+
 class PostgresStore(SyncStore):
     """The CDR table and its state in PostgreSQL, over one async psycopg connection."""
 
