@@ -275,3 +275,17 @@ async def test_a_catch_up_run_with_a_longer_lookback_re_reads_what_was_settled(
     nightly = await once(10 * ROWS)  # the catch-up reaches 3 000 s back
     assert (nightly.low, nightly.fetched) == (now - 10 * ROWS, ROWS - 10)
     assert nightly.settled == now  # never moves back
+
+
+async def test_a_since_in_the_future_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    options = check_options(
+        since=START, until=None, follow=False, interval=60, lookback=0, settle=0, table="cdrs"
+    )
+    with pytest.raises(ValueError, match="in the future"):
+        await run_sync(
+            Source(fetch, 4, SIZE, "test"), f"sqlite:///{tmp_path / 'cdrs.db'}", options,
+            identity={}, clock=lambda: START - 1,
+        )  # fmt: skip
+    assert not (tmp_path / "cdrs.db").exists()

@@ -184,7 +184,13 @@ async def run_sync(
 
     ``identity``: what, with ``since``, identifies the sync (server, tenant, filters; no
     secret): a table whose state row holds another identity is refused. Used by
-    ``client.cdrs.sync``."""
+    ``client.cdrs.sync``. A ``since`` in the future is refused before anything is opened,
+    unless the sync follows (its rounds then start when ``since`` comes)."""
+    if not options.follow and options.since > clock():
+        raise ValueError(
+            f"since ({_utc(options.since):%Y-%m-%dT%H:%M:%SZ}) is in the future: there is "
+            "nothing to sync yet (pass follow=True / --follow to start when it comes)"
+        )
     store = open_store(to, options.table) if isinstance(to, str) else to
     arguments = {**identity, "since": options.since}
     engine = _Engine(source, store, options, arguments, window, commit_every, clock)
