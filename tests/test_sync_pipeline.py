@@ -289,3 +289,16 @@ async def test_a_since_in_the_future_is_refused_before_anything_is_written(
             identity={}, clock=lambda: START - 1,
         )  # fmt: skip
     assert not (tmp_path / "cdrs.db").exists()
+
+
+async def test_a_database_in_a_directory_that_does_not_exist_is_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    options = check_options(
+        since=START, until=None, follow=False, interval=60, lookback=0, settle=0, table="cdrs"
+    )
+    with pytest.raises(ValueError, match=r"the directory .*nowhere.* does not exist"):
+        await run_sync(
+            Source(fetch, 4, SIZE, "test"), f"sqlite:///{tmp_path / 'nowhere' / 'cdrs.db'}",
+            options, identity={},
+        )  # fmt: skip

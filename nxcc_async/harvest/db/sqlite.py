@@ -77,6 +77,11 @@ class SqliteStore(SyncStore):
             with self.path.open("rb") as f:
                 if f.read(16) != b"SQLite format 3\x00":
                     raise ValueError(f"{str(self.path)!r} exists and is not an SQLite database")
+        if not self.path.parent.is_dir():
+            raise ValueError(
+                f"cannot create {str(self.path)!r}: the directory {str(self.path.parent)!r} "
+                "does not exist"
+            )
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
