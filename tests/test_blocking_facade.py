@@ -260,7 +260,8 @@ def test_the_generator_reads_only_source(tmp_path: Path) -> None:
     assert "def each(self, names: Sequence[str] = ()) -> Iterator[Widget]:" in text
     assert "if TYPE_CHECKING:\n    from pkg.records import Widget\n" in text
     assert "from pkg.client import LIMIT, AsyncThing\n" in text
-    assert "def size" not in text
+    assert "    @property\n    def size(self) -> int:" in text  # read-only, the async one's
+    assert "        return self.async_client.size\n" in text
     assert "aclose" not in text
 
 

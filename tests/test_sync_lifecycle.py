@@ -16,7 +16,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from nxcc_async import NXCC, SignatureError
+from nxcc_async import NXCC, AsyncNXCC, SignatureError
+from nxcc_async._core.lifecycle import AsyncClient
 from nxcc_async.emulator import Emulator
 from tests.conftest import FAST_RETRY
 
@@ -109,6 +110,15 @@ def test_a_client_nobody_names_stays_open_while_what_it_made_is_in_use(
     del agents, iterator
     gc.collect()
     assert all(p.closed for p in portals)  # closed once nothing made from them is in use
+
+
+def test_the_blocking_client_reads_every_property_of_the_async_one(emulator: Emulator) -> None:
+    names = [n for n, v in vars(AsyncNXCC).items() if isinstance(v, property)]
+    names += [n for n, v in vars(AsyncClient).items() if isinstance(v, property)]
+    assert {"base_url", "access_key", "max_concurrency", "clock_offset"} <= set(names)
+    with client(emulator) as c:
+        for name in names:
+            assert getattr(c, name) == getattr(c.async_client, name), name
 
 
 def test_close_is_idempotent_and_final(emulator: Emulator) -> None:

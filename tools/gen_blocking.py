@@ -9,6 +9,7 @@ each resource gets a blocking twin that crosses the portal once:
 - ``async def m(...) -> R``                 ->  ``def m(...) -> R: return portal.call(...)``
 - ``def m(...) -> ItemStream[X]``           ->  ``def m(...) -> Iterator[X]: portal.iterate(...)``
 - ``@classmethod from_env(...)``            ->  wraps ``Async.from_env(...)``
+- ``@property p`` (read-only)               ->  ``@property p``: reads the async object's
 - ``__init__``                              ->  the same parameters minus ``session``
 
 Anything else public (a plain ``def``, an async generator, an unknown decorator) stops the
@@ -79,10 +80,9 @@ LINE_LENGTH = 100
 # -------------------------------------------------------------------------------------------------
 
 INDENT = "    "
-# decorators of methods with no twin: properties (and their setters), static methods
-SKIPPED_DECORATORS = frozenset(
-    {"property", "cached_property", "staticmethod", "setter", "getter", "deleter"}
-)
+# decorators of methods with no twin: setters, cached properties, static methods (a plain
+# read-only ``@property`` is mirrored: it reads the async object's)
+SKIPPED_DECORATORS = frozenset({"cached_property", "staticmethod", "setter", "getter", "deleter"})
 
 
 class GenerationError(Exception):
@@ -238,7 +238,7 @@ class Method:
 
     module: Module
     node: ast.FunctionDef | ast.AsyncFunctionDef
-    mode: str  # "call", "iterate", "from_env", "init"
+    mode: str  # "call", "iterate", "from_env", "property", "init"
 
     @property
     def name(self) -> str:
@@ -312,7 +312,8 @@ def _decorators(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
 
 
 def _classify(module: Module, cls: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    """How ``node`` is mirrored: "call", "iterate", "from_env", or None (no twin)."""
+    """How ``node`` is mirrored: "call", "iterate", "from_env", "property", or None (no
+    twin)."""
     where = f"{module.rel}: {cls}.{node.name}"
     decorators = _decorators(node)
     if node.name.startswith("_") or node.name in SKIPPED_METHODS:
@@ -321,6 +322,8 @@ def _classify(module: Module, cls: str, node: ast.FunctionDef | ast.AsyncFunctio
         return None
     if decorators == ["classmethod"]:
         return "from_env" if node.name in MIRRORED_CLASSMETHODS else None
+    if decorators == ["property"]:
+        return "property"
     if decorators:
         raise GenerationError(f"{where}: no blocking twin for decorators {decorators}")
     if isinstance(node, ast.AsyncFunctionDef):
@@ -698,6 +701,10 @@ def _emit_method(
             f"{self_name}._portal.call",
             [f"{self_name}.{target_expr}.{method.name}", *_forward(rest)],
         )
+    elif method.mode == "property":
+        returns = module.segment(method.node.returns) if method.node.returns else "Any"
+        imports.names_of(module, method.node.returns, annotation=True)
+        body = f"{self_name}.{target_expr}.{method.name}"
     elif method.mode == "iterate":
         item = _stream_item(method.node)
         assert item is not None
@@ -710,7 +717,8 @@ def _emit_method(
         returns = blocking_class
         inner = Call(f"{owner}.{method.name}", _forward(rest))
         body = Call(f"{self_name}._wrap", [inner])
-    lines = [f"{indent}@classmethod"] if method.mode == "from_env" else []
+    decorator = {"from_env": "classmethod", "property": "property"}.get(method.mode)
+    lines = [f"{indent}@{decorator}"] if decorator else []
     lines += _signature(method, params, returns, imports, indent)
     lines += _docstring(method.docstring(), f"Blocking ``{owner}.{method.name}``.", indent * 2)
     lines += _layout(body, indent * 2, prefix="return ")
