@@ -130,6 +130,18 @@ def test_close_is_idempotent_and_final(emulator: Emulator) -> None:
         c.agents.page()
 
 
+def test_a_call_running_when_another_thread_closes_the_client_says_so(
+    emulator: Emulator,
+) -> None:
+    async def waits() -> None:  # work that only the loop's end stops
+        await asyncio.Event().wait()
+
+    c = client(emulator)
+    threading.Timer(0.3, c.close).start()
+    with pytest.raises(RuntimeError, match="closed while this call was running"):
+        c._portal.call(waits)
+
+
 def test_works_inside_a_running_event_loop(emulator: Emulator) -> None:
     async def main() -> int:
         with client(emulator) as c:

@@ -131,20 +131,22 @@ async def test_aclose_and_cancel_stop_cleanly() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "exc"),
+    ("kwargs", "exc", "named"),
     [
-        ({"every": 0}, ValueError),
-        ({"every": -1.0}, ValueError),
-        ({"every": float("nan")}, ValueError),
-        ({"every": "5"}, TypeError),
-        ({"every": 1.0, "timeout": 0}, ValueError),
-        ({"every": 1.0, "limit": 0}, ValueError),
-        ({"every": 1.0, "transient": (BaseException,)}, ValueError),
-        ({"every": 1.0, "transient": ServerError}, TypeError),
+        ({"every": 0}, ValueError, "every"),
+        ({"every": -1.0}, ValueError, "every"),
+        ({"every": float("nan")}, ValueError, "every"),
+        ({"every": "5"}, TypeError, "every"),
+        ({"every": 1.0, "timeout": 0}, ValueError, "timeout"),
+        ({"every": 1.0, "limit": 0}, ValueError, "limit"),
+        ({"every": 1.0, "transient": (BaseException,)}, ValueError, "transient"),
+        ({"every": 1.0, "transient": ServerError}, TypeError, "transient"),
     ],
 )
-def test_bad_arguments_are_refused_at_call_time(kwargs: dict[str, object], exc: type) -> None:
-    with pytest.raises(exc):
+def test_bad_arguments_are_refused_at_call_time(
+    kwargs: dict[str, object], exc: type, named: str
+) -> None:
+    with pytest.raises(exc, match=f"^{named} must"):  # the message names the argument
         watch(Probe(), **kwargs)  # type: ignore[arg-type]
 
 

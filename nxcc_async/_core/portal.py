@@ -95,7 +95,12 @@ class Portal:
             # iterator closes its stream next, which must not find it still running
             crossing.done.acquire(timeout=UNWIND_WAIT)
             raise
-        return crossing.outcome()
+        try:
+            return crossing.outcome()
+        except concurrent.futures.CancelledError:
+            if self._closed:  # close() from another thread stopped the loop under this call
+                raise RuntimeError("the client was closed while this call was running") from None
+            raise
 
     def iterate(self, stream: ItemStream[T], *, keep: object = None) -> Iterator[T]:
         """A blocking iterator over an item stream, crossing the portal once per batch; it holds

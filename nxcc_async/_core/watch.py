@@ -91,11 +91,11 @@ class Snapshot(Generic[T]):
         return f"{name}: {message}" if message else name
 
 
-def _check_every(every: object) -> float:
+def _check_every(every: object, name: str = "every") -> float:
     if isinstance(every, bool) or not isinstance(every, (int, float)):
-        raise TypeError(f"every must be a number of seconds, not {type(every).__name__}")
+        raise TypeError(f"{name} must be a number of seconds, not {type(every).__name__}")
     if not math.isfinite(every) or every <= 0:
-        raise ValueError(f"every must be a positive number of seconds, got {every}")
+        raise ValueError(f"{name} must be a positive number of seconds, got {every}")
     return float(every)
 
 
@@ -114,7 +114,7 @@ def watch(
         raise TypeError("fetch must be a coroutine function (called once per poll)")
     period = _check_every(every)
     if timeout is not None:
-        timeout = _check_every(timeout)
+        timeout = _check_every(timeout, "timeout")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ValueError(f"limit must be a positive int or None, got {limit!r}")
     if not isinstance(transient, tuple) or not all(
