@@ -109,6 +109,7 @@ class Portal:
         return self._iterate(stream.batches(), keep)
 
     def _iterate(self, batches: AsyncGenerator[Iterable[T], None], keep: object) -> Iterator[T]:
+        # `keep` is only held: this generator's frame keeps it alive until the iterator ends
         exhausted = False
         try:
             while True:
