@@ -302,3 +302,26 @@ async def test_a_database_in_a_directory_that_does_not_exist_is_a_clear_error(
             Source(fetch, 4, SIZE, "test"), f"sqlite:///{tmp_path / 'nowhere' / 'cdrs.db'}",
             options, identity={},
         )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("table", "reason"),
+    [
+        ("cdrs_start_time", "index"),  # the index of a table named cdrs
+        ("c" * 52, "at most 51"),  # its index or staging table would be cut at 63 bytes
+        ("CDRs", "lower-case"),
+        ("cdrs; drop table x", "lower-case"),
+        ("nxcc_sync_state", "lower-case"),
+    ],
+)
+def test_table_names_that_could_not_be_synced_are_refused(table: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        check_options(
+            since=START, until=None, follow=False, interval=60, lookback=0, settle=0, table=table
+        )
+    assert (
+        check_options(
+            since=START, until=None, follow=False, interval=60, lookback=0, settle=0, table="c" * 51
+        ).table
+        == "c" * 51
+    )

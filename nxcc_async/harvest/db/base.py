@@ -21,7 +21,12 @@ import attrs
 from nxcc_async.nxcc.records import CallRecord
 
 STATE_TABLE = "nxcc_sync_state"
-_IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+#: The longest table name: its derived names (the ``_start_time`` index, PostgreSQL's
+#: ``_nxcc_stage_`` table) must fit PostgreSQL's 63 bytes, which would cut them short.
+MAX_TABLE = 51
+#: The suffix of a table's index name: a table named so could collide with another's index.
+INDEX_SUFFIX = "_start_time"
 
 
 def check_table(name: str) -> str:
@@ -29,6 +34,16 @@ def check_table(name: str) -> str:
     if not isinstance(name, str) or not _IDENT.match(name) or name == STATE_TABLE:
         raise ValueError(
             f"table must be a lower-case SQL identifier (letters, digits, _), not {name!r}"
+        )
+    if len(name) > MAX_TABLE:
+        raise ValueError(
+            f"table names are at most {MAX_TABLE} characters (the names derived from them must "
+            f"fit PostgreSQL's 63), not {len(name)}: {name!r}"
+        )
+    if name.endswith(INDEX_SUFFIX):
+        raise ValueError(
+            f"table must not end with {INDEX_SUFFIX!r} (the name of another table's index): "
+            f"{name!r}"
         )
     return name
 

@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from nxcc_async.harvest.db.base import STATE_TABLE, SyncState, SyncStore, last_by_id
+from nxcc_async.harvest.db.base import (
+    INDEX_SUFFIX,
+    STATE_TABLE,
+    SyncState,
+    SyncStore,
+    last_by_id,
+)
 from nxcc_async.harvest.sinks import _columns
 from nxcc_async.nxcc.records import CallRecord
 
@@ -74,7 +80,7 @@ class PostgresStore(SyncStore):
         self._ddl = [
             f"CREATE TABLE IF NOT EXISTS {t} ({', '.join(columns)}, "
             "synced_at timestamptz NOT NULL)",
-            f"CREATE INDEX IF NOT EXISTS {t}_start_time ON {t} (start_time)",
+            f"CREATE INDEX IF NOT EXISTS {t}{INDEX_SUFFIX} ON {t} (start_time)",
             f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (table_name text PRIMARY KEY, "
             "fingerprint text NOT NULL, arguments jsonb NOT NULL, watermark timestamptz NOT NULL, "
             "settled timestamptz NOT NULL, state jsonb NOT NULL, updated_at timestamptz NOT NULL)",

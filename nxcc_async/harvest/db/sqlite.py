@@ -16,7 +16,13 @@ from pathlib import Path
 
 import orjson
 
-from nxcc_async.harvest.db.base import STATE_TABLE, SyncState, SyncStore, last_by_id
+from nxcc_async.harvest.db.base import (
+    INDEX_SUFFIX,
+    STATE_TABLE,
+    SyncState,
+    SyncStore,
+    last_by_id,
+)
 from nxcc_async.harvest.sinks import _columns
 from nxcc_async.harvest.sinks._upsert import Chunk, Upsert
 from nxcc_async.harvest.sinks.sqlite import DDL, NAMES
@@ -46,7 +52,7 @@ class SqliteStore(SyncStore):
         t = self.table
         self._ddl = [
             f"CREATE TABLE IF NOT EXISTS {t} ({', '.join(DDL)}, synced_at INTEGER NOT NULL)",
-            f"CREATE INDEX IF NOT EXISTS {t}_start_time ON {t} (start_time)",
+            f"CREATE INDEX IF NOT EXISTS {t}{INDEX_SUFFIX} ON {t} (start_time)",
             f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} (table_name TEXT PRIMARY KEY NOT NULL, "
             "fingerprint TEXT NOT NULL, arguments TEXT NOT NULL, watermark INTEGER NOT NULL, "
             "settled INTEGER NOT NULL, state TEXT NOT NULL, updated_at INTEGER NOT NULL)",
