@@ -17,6 +17,7 @@ from nxcc_async import (
     HangupParty,
     PermissionDeniedError,
     SignatureError,
+    TimestampError,
     ValidationError,
 )
 from tests.conftest import AK, FAST_RETRY, SK, TENANT, expected_sign
@@ -161,6 +162,27 @@ async def test_result_codes_map_to_error_classes(code: int, error: type[Exceptio
             with pytest.raises(error):
                 await c.agents.page()
     assert len(sent(m)) == 1
+
+
+async def test_no_attempt_repeats_a_ts_even_when_the_clock_stands_still() -> None:
+    # every answer rejects the timestamp and dates the server one minute ahead: each call
+    # re-signs once with the offset from that whole-second Date, which lands on the same
+    # millisecond again; with a clock that does not move, only the wire keeps ts apart
+    rejected = {"reqId": "r", "code": 1004, "msg": "Timestamp expired", "data": {}}
+    with aioresponses() as m:
+        m.post(
+            URL + "agent/page", payload=rejected, repeat=True,
+            headers={"Date": "Tue, 14 Nov 2023 22:14:20 GMT"},  # 1_700_000_060
+        )  # fmt: skip
+        async with client(clock=lambda: 1_700_000_000.0) as c:
+            for _ in range(3):
+                with pytest.raises(TimestampError):
+                    await c.agents.page()
+    attempts = [(h["ts"], h["sign"]) for h, _ in sent(m)]
+    stamps = [int(ts) for ts, _ in attempts]
+    assert len(attempts) == 6  # each call: the attempt and one re-signed retry
+    assert stamps == sorted(set(stamps))  # strictly increasing
+    assert len(set(attempts)) == 6
 
 
 async def test_update_members_body_and_null_data() -> None:

@@ -36,6 +36,7 @@ class NXCCWire:
         self.algorithm = algorithm
         self._clock = clock
         self._signer = Signer(access_key, algorithm)
+        self._last = (0.0, 0)  # the clock offset and the ts of the latest request
 
     def check(self, endpoint: Endpoint[Any], fields: Mapping[str, Any]) -> dict[str, Any]:
         """``fields``, led by ``tenantId`` when the operation needs it."""
@@ -48,10 +49,16 @@ class NXCCWire:
         return orjson.dumps(fields)
 
     def prepare(self, endpoint: Endpoint[Any], body: bytes, clock_offset: float) -> Request:
-        """A POST signed at this moment (``ts`` in ms)."""
-        headers = self._signer.headers(
-            self._secret.reveal(), int((self._clock() + clock_offset) * 1000), body
-        )
+        """A POST signed at this moment (``ts`` in ms). While the clock offset stays the same,
+        every request gets a ``ts`` past the previous one's, so that no attempt repeats a
+        ``ts`` and its ``sign`` (a re-estimate from the same whole-second ``Date`` lands on the
+        same millisecond again); a new offset (a corrected clock) may move ``ts`` back."""
+        ts = int((self._clock() + clock_offset) * 1000)
+        offset, last = self._last
+        if clock_offset == offset and ts <= last:
+            ts = last + 1
+        self._last = (clock_offset, ts)
+        headers = self._signer.headers(self._secret.reveal(), ts, body)
         return Request("POST", self.base_url + endpoint.full_path, headers, body)
 
     def decode(self, endpoint: Endpoint[Any], response: Response) -> Any:
