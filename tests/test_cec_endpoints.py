@@ -116,6 +116,17 @@ def test_parse_system_state_and_sum() -> None:
     assert ep.parse_system_state(None) == SystemState()
 
 
+def test_a_one_record_payload_that_is_no_record_is_an_error_not_zeros() -> None:
+    record = {"busyAgent": 5, "talkingNum": 1, "idleAgent": 2, "totalLoginAgent": 8}
+    assert ep.parse_system_state([record]) == ep.parse_system_state(record)  # a one-item list
+    assert ep.parse_system_state(None) == SystemState()  # null: nothing to count
+    for payload in ("success", 0, True, [], [record, record], ["x"]):
+        with pytest.raises(TypeError, match="not one record"):
+            ep.parse_system_state(payload)
+        with pytest.raises(TypeError, match="not one record"):
+            ep.parse_team_agent_status(payload)
+
+
 def test_legacy_keys_and_dump() -> None:
     raw = {"busyagent": 1, "talkingnum": 2, "Idleagent": 3, "totalloginagent": 6}
     legacy = ep.parse_legacy_system_state(raw)

@@ -6,7 +6,7 @@ No I/O.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, Literal, TypeVar, cast
 
 import attrs
 import orjson
@@ -244,19 +244,33 @@ def history_params(
 
 
 def _object(payload: Any) -> Mapping[str, Any]:
+    """The payload's object, where a listing may also answer a bare list (no ``count``)."""
     return payload if isinstance(payload, Mapping) else {}
+
+
+def _record(payload: Any) -> Mapping[str, Any]:
+    """The object of a one-record payload: the object, the only object of a one-item list, or
+    nothing (null: every field at its default). Anything else is no record: ``TypeError``,
+    which the client raises as a ``ResponseFormatError`` rather than answer all zeros."""
+    if isinstance(payload, Mapping):
+        return payload
+    if payload is None:
+        return {}
+    if isinstance(payload, list) and len(payload) == 1 and isinstance(payload[0], Mapping):
+        return cast(Mapping[str, Any], payload[0])
+    raise TypeError(f"the payload is not one record but {type(payload).__name__}")
 
 
 def parse_system_state(payload: Any) -> SystemState:
     """``SystemState`` of a ``systemstate`` payload."""
-    return load(SystemState, _object(payload))
+    return load(SystemState, _record(payload))
 
 
 def parse_legacy_system_state(payload: Any) -> LegacySystemState:
     """``LegacySystemState`` of a ``querymonitor/systemstate`` payload. The documented idle
     count is ``Idleagent`` (capital I); a payload with the lower-case ``idleagent`` alone, as
     its sibling keys are spelled, is read the same."""
-    fields = _object(payload)
+    fields = _record(payload)
     if "Idleagent" not in fields and "idleagent" in fields:
         fields = {("Idleagent" if k == "idleagent" else k): v for k, v in fields.items()}
     return load(LegacySystemState, fields)
@@ -276,12 +290,12 @@ def parse_agent_status(payload: Any) -> list[AgentStatusInfo]:
 
 def parse_team_agent_status(payload: Any) -> TeamAgentStatus:
     """Counts per state."""
-    return load(TeamAgentStatus, _object(payload))
+    return load(TeamAgentStatus, _record(payload))
 
 
 def parse_agent_rest_info(payload: Any) -> AgentRestInfo:
     """Rest figures and details."""
-    return load(AgentRestInfo, _object(payload))
+    return load(AgentRestInfo, _record(payload))
 
 
 def parse_agent_calls(payload: Any) -> list[AgentCalls]:
@@ -325,7 +339,7 @@ def _counted(record: type[T]) -> Parser[Page[T]]:
 
 def parse_agent_info(payload: Any) -> AgentInfo:
     """``AgentInfo`` of an ``agentbyworkno`` payload (``citStatus`` read as ``ctiStatus``)."""
-    data = dict(_object(payload))
+    data = dict(_record(payload))
     if "ctiStatus" not in data and "citStatus" in data:
         data["ctiStatus"] = data.pop("citStatus")
     return load(AgentInfo, data)
