@@ -95,6 +95,8 @@ def test_agent_ids_caps() -> None:
     with pytest.raises(TypeError):
         ep.agent_ids_params(1, 1, [1.5], ep.AGENT_IDS_MAX)  # type: ignore[list-item]
     assert ep.agent_ids(["1001", 1002], 10) == [1001, 1002]  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="lists an id twice"):
+        ep.agent_ids([1001, "1001"], 10)  # type: ignore[list-item]
 
 
 def test_agents_by_status_sends_strings() -> None:

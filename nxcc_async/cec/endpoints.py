@@ -113,15 +113,9 @@ def _capped(result: list[T], name: str, cap: int | None) -> list[T]:
 
 
 def agent_ids(ids: Iterable[int], cap: int) -> list[int]:
-    """A non-empty list of at most ``cap`` agent ids (ints, or digit strings made ints)."""
-    if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
-        raise TypeError("agent_ids must be a list of agent ids, not a single value")
-    result = [_id(item, "agent id") for item in ids]
-    if not result:
-        raise ValueError("agent_ids must not be empty")
-    if len(result) > cap:
-        raise ValueError(f"at most {cap} agent ids per call, got {len(result)}")
-    return result
+    """A non-empty list of at most ``cap`` distinct agent ids (ints, or digit strings made
+    ints): a repeated id would use up the per-call allowance for a duplicate row."""
+    return _capped([_id(item, "agent id") for item in _many(ids, "agent_ids")], "agent_ids", cap)
 
 
 def skill_ids(ids: Iterable[int], cap: int = SKILL_IDS_MAX) -> list[int]:
