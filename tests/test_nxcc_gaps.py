@@ -214,6 +214,23 @@ async def test_efficiency_body_default_utc_and_per_day(emu: Emulator, client: As
     assert totals.total == len(emu.data.agents)
 
 
+async def test_efficiency_totals_add_up_the_days_and_midnight_ends_a_range(
+    client: AsyncNXCC,
+) -> None:
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    for days in (1, 2, 10):
+        end = start + dt.timedelta(days=days)  # sent as "... 00:00:00": that day not included
+        agent = "NXAgent0001"
+        rows = await client.agents.efficiency_list(start, end, per_day=True, user_name=agent)
+        assert [r.extra["statDate"] for r in rows] == [
+            (start + dt.timedelta(days=k)).date().isoformat() for k in range(days)
+        ]
+        (total,) = await client.agents.efficiency_list(start, end, user_name=agent)
+        assert total.answer_count_in_five == sum(r.answer_count_in_five or 0 for r in rows)
+        for key in ("callInCount", "answerCount", "callOutCount", "totalCallDuration"):
+            assert total.extra[key] == sum(r.extra[key] for r in rows), (days, key)
+
+
 async def test_efficiency_dates_in_the_accounts_time_zone(client: AsyncNXCC) -> None:
     bodies = record_bodies(client)
     start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)  # 08:00 in Shanghai

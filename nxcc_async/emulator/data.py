@@ -119,6 +119,17 @@ def make_numbers(seed: int) -> list[dict[str, Any]]:
     return rows
 
 
+#: The counts of an efficiency row that a total row sums over its days.
+_EFFICIENCY_COUNTS = (
+    "callInCount",
+    "answerCount",
+    "answerCountInFive",
+    "answerCountInTen",
+    "callOutCount",
+    "totalCallDuration",
+)
+
+
 class EmulatorData:
     """The emulator's tenant: agents, groups and members, caller-ID numbers, CDRs.
 
@@ -221,14 +232,13 @@ class EmulatorData:
             "logoutTimeStamp": login + online,
         }
 
-    def efficiency_row(self, agent: Agent, day: str | None) -> dict[str, Any]:
-        """One ``agent/efficiencyStatistical/page`` row (``day`` for per-day rows)."""
+    def efficiency_row(self, agent: Agent, day: str) -> dict[str, Any]:
+        """One per-day ``agent/efficiencyStatistical/page`` row."""
         rng = random.Random(f"eff:{self.seed}:{agent.sip_number}:{day}")
-        days = 1 if day else 7
-        offered = rng.randrange(10, 60) * days
+        offered = rng.randrange(10, 60)
         answered = int(offered * rng.uniform(0.6, 0.95))
         in_five = int(answered * rng.uniform(0.5, 0.8))
-        row: dict[str, Any] = {
+        return {
             "agentName": agent.user_name,
             "agentNickName": agent.nick_name,
             "sipNumber": agent.sip_number,
@@ -236,12 +246,19 @@ class EmulatorData:
             "answerCount": answered,
             "answerCountInFive": in_five,
             "answerCountInTen": in_five + int((answered - in_five) * rng.uniform(0.3, 0.7)),
-            "callOutCount": rng.randrange(5, 40) * days,
+            "callOutCount": rng.randrange(5, 40),
             "totalCallDuration": answered * rng.randrange(60, 300),
             "answerRate": round(answered / offered, 4),
+            "statDate": day,
         }
-        if day:
-            row["statDate"] = day
+
+    def efficiency_total(self, agent: Agent, days: Sequence[str]) -> dict[str, Any]:
+        """The total row of ``days``: the sums of the agent's per-day rows."""
+        rows = [self.efficiency_row(agent, day) for day in days]
+        row = {k: v for k, v in rows[0].items() if k != "statDate"}
+        for key in _EFFICIENCY_COUNTS:
+            row[key] = sum(r[key] for r in rows)
+        row["answerRate"] = round(row["answerCount"] / row["callInCount"], 4)
         return row
 
     def numbers_for(self, agent: Agent) -> list[dict[str, Any]]:

@@ -6,7 +6,6 @@ Each validates first and raises ``Invalid`` for a body the real service would re
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import time
 from collections.abc import Callable, Mapping
@@ -129,7 +128,7 @@ class Endpoints:
     def efficiency(self, body: Body) -> Result:
         """``agent/efficiencyStatistical/page``: one row per agent, or per agent and day."""
         self._tenant(body)
-        first, last = v.date_range(body, "startDateTime", "endDateTime")
+        span = v.day_span(body, "startDateTime", "endDateTime")
         page, size = v.paging(body, MAX_EFFICIENCY_PAGE)
         kind = v.as_int(body.get("staticalType", 0))
         if kind not in (0, 1):
@@ -141,12 +140,15 @@ class Endpoints:
         group = v.text(body, "groupName")
         if group:
             agents = [a for a in agents if group in self.data.queue_names(a.sip_number)]
-        days = (last - first).days + 1 if kind == 1 else 1
-        total = days * len(agents)
+        days = [d.isoformat() for d in span]
+        total = (len(days) if kind == 1 else 1) * len(agents)
         rows = []
         for k in range((page - 1) * size, min(page * size, total)):
-            day = (first + dt.timedelta(days=k // len(agents))).isoformat() if kind else None
-            rows.append(self.data.efficiency_row(agents[k % len(agents)], day))
+            agent = agents[k % len(agents)]
+            if kind == 1:
+                rows.append(self.data.efficiency_row(agent, days[k // len(agents)]))
+            else:  # the totals of the same per-day rows
+                rows.append(self.data.efficiency_total(agent, days))
         return rows, total
 
     def create_and_call(self, body: Body) -> Outcome:

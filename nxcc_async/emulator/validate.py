@@ -84,18 +84,23 @@ def time_range(body: Mapping[str, Any], start_key: str, end_key: str) -> tuple[i
     return start, end
 
 
-def date_range(body: Mapping[str, Any], start_key: str, end_key: str) -> tuple[dt.date, dt.date]:
-    """A required range of ``"YYYY-MM-DD HH:MM:SS"`` strings, as dates."""
+def day_span(body: Mapping[str, Any], start_key: str, end_key: str) -> list[dt.date]:
+    """The days a required range of ``"YYYY-MM-DD HH:MM:SS"`` strings covers: a range that
+    ends exactly at midnight does not cover the day that starts there."""
     values = []
     for key, label in ((start_key, "Start date"), (end_key, "End date")):
         raw = required(body, key, label)
         try:
-            values.append(dt.datetime.strptime(str(raw), "%Y-%m-%d %H:%M:%S").date())
+            values.append(dt.datetime.strptime(str(raw), "%Y-%m-%d %H:%M:%S"))
         except ValueError:
             raise Invalid(f"{label} must be formatted as yyyy-MM-dd HH:mm:ss") from None
-    if values[1] < values[0]:
+    first, last = values
+    if last < first:
         raise Invalid("End date cannot be earlier than start date")
-    return values[0], values[1]
+    end = last.date()
+    if last > first and last.time() == dt.time(0) and end > first.date():
+        end -= dt.timedelta(days=1)
+    return [first.date() + dt.timedelta(days=k) for k in range((end - first.date()).days + 1)]
 
 
 def tenant(body: Mapping[str, Any], tenant_id: int) -> None:
