@@ -82,8 +82,10 @@ class Endpoints:
         self._tenant(body)
         queue_no = self._group(body)
         members = body.get("members")
-        if not isinstance(members, list):  # [] is a membership too: it empties the group
+        if members is None:
             raise v.Invalid("members cannot be empty")
+        if not isinstance(members, list):  # [] is a membership too: it empties the group
+            raise v.Invalid("members must be a list of SIP numbers")
         unknown = [m for m in members if m not in self.data.agent_by_sip]
         if unknown:
             raise v.Invalid(f"Agent does not exist: {', '.join(map(str, unknown[:5]))}")
