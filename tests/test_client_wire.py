@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 
 import orjson
 import pytest
@@ -218,18 +219,24 @@ async def test_agent_status_sends_integer_seconds() -> None:
     assert usage.login_time_stamp == dt.datetime(2024, 3, 15, 8, 28, 35, tzinfo=dt.timezone.utc)
 
 
-async def test_agents_listing_with_total_an_exact_multiple_of_the_page_size() -> None:
+def agent_pages(count: int, **extra: object) -> Callable[..., CallbackResult]:
+    """An ``agent/page`` server of ``count`` agents: the requested page, with ``extra`` keys."""
+
     def page_of(url: object, **kwargs: object) -> CallbackResult:
         body = orjson.loads(kwargs["data"])  # type: ignore[arg-type]
         start = (body["page"] - 1) * body["size"]
         items = [
             {"sipNumber": f"NX{i:04d}", "userName": f"u{i}"}
-            for i in range(start, min(400, start + body["size"]))
+            for i in range(start, min(count, start + body["size"]))
         ]
-        return CallbackResult(payload=ok(items, total=400))
+        return CallbackResult(payload=ok(items, **extra))
 
+    return page_of
+
+
+async def test_agents_listing_with_total_an_exact_multiple_of_the_page_size() -> None:
     with aioresponses() as m:
-        m.post(URL + "agent/page", callback=page_of, repeat=True)
+        m.post(URL + "agent/page", callback=agent_pages(400, total=400), repeat=True)
         async with client() as c:
             agents = await c.agents.list()
     assert len(agents) == 400
@@ -238,22 +245,12 @@ async def test_agents_listing_with_total_an_exact_multiple_of_the_page_size() ->
     assert len(sent(m)) == 2  # no third request past the total
 
 
-@pytest.mark.parametrize("total", ["absent", None])
-async def test_agents_listing_without_total_pages_on_until_a_short_page(total: object) -> None:
-    def page_of(url: object, **kwargs: object) -> CallbackResult:
-        body = orjson.loads(kwargs["data"])  # type: ignore[arg-type]
-        start = (body["page"] - 1) * body["size"]
-        items = [
-            {"sipNumber": f"NX{i:04d}", "userName": f"u{i}"}
-            for i in range(start, min(450, start + body["size"]))
-        ]
-        payload = ok(items)
-        if total is None:
-            payload["total"] = None
-        return CallbackResult(payload=payload)
-
+@pytest.mark.parametrize("extra", [{}, {"total": None}], ids=["absent", "null"])
+async def test_agents_listing_without_total_pages_on_until_a_short_page(
+    extra: dict[str, object],
+) -> None:
     with aioresponses() as m:
-        m.post(URL + "agent/page", callback=page_of, repeat=True)
+        m.post(URL + "agent/page", callback=agent_pages(450, **extra), repeat=True)
         async with client() as c:
             agents = await c.agents.list()
     assert [a.sip_number for a in agents] == [f"NX{i:04d}" for i in range(450)]
