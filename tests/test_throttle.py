@@ -96,3 +96,40 @@ async def test_late_timer_does_not_bunch_starts(monkeypatch: pytest.MonkeyPatch)
     await asyncio.gather(*(job() for _ in range(4)))
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert min(gaps) >= 0.1 - 1e-9
+
+
+async def test_cancelled_waiters_leave_no_gap() -> None:
+    """Waiters for a rate token that are cancelled (by the caller, a time budget, a consumer
+    that stopped) used to keep the slots they had booked: the next call waited for all of
+    them (0.8 s here), and waves of timed-out calls pushed the bookings out for ever."""
+    throttle = Throttle(16, 10.0)
+    async with throttle.slot():
+        pass
+    waiters = [asyncio.ensure_future(throttle.__aenter__()) for _ in range(8)]
+    await asyncio.sleep(0.05)
+    for waiter in waiters:
+        waiter.cancel()
+    await asyncio.gather(*waiters, return_exceptions=True)
+    assert all(w.cancelled() for w in waiters)
+    await asyncio.sleep(0.06)  # past 1/rate since the only start granted
+    began = time.monotonic()
+    async with throttle.slot():
+        waited = time.monotonic() - began
+    assert waited < 0.05
+    assert throttle.in_flight == 0
+
+
+async def test_pause_holds_a_task_already_waiting_for_its_rate_token() -> None:
+    """A 429's pause used to be checked only before the rate wait: a task already waiting for
+    its token went out during the pause."""
+    throttle = Throttle(4, 10.0)
+    async with throttle.slot():
+        first = throttle.last_start
+    waiting = asyncio.ensure_future(throttle.__aenter__())
+    await asyncio.sleep(0.03)  # it waits for its token, due 0.1 s after the first start
+    throttle.pause(0.3)
+    paused_at = time.monotonic()
+    await waiting
+    await throttle.__aexit__(None, None, None)
+    assert throttle.last_start - paused_at >= 0.3 - 0.01
+    assert throttle.last_start - first >= 0.1

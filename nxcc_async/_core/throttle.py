@@ -10,7 +10,10 @@
   may hold one more. A server counting requests over ``(now - 1, now]``, like the emulator, sees
   at most ``rate``.
 - ``pause(seconds)`` (on HTTP 429) holds every task of the client until the pause ends, so all
-  back off together instead of each discovering the limit on its own.
+  back off together instead of each discovering the limit on its own; a task already waiting
+  for its rate token when the pause starts waits the pause out too.
+- Rate tokens go first come, first served (a FIFO lock), and nothing is booked ahead: a call
+  cancelled or timed out while it waits leaves no gap behind it.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ class Throttle:
         self.rate_limit = rate_limit
         self._interval = 1.0 / rate_limit if rate_limit else 0.0
         self._semaphore: asyncio.Semaphore | None = None
-        self._next_start = 0.0
+        self._rate_lock: asyncio.Lock | None = None
         self._last_start = -float("inf")
         self._resume_at = 0.0
         self.in_flight = 0
@@ -56,17 +59,21 @@ class Throttle:
         return self._last_start
 
     async def _wait_rate(self) -> None:
-        if not self._interval:
-            return
-        now = time.monotonic()
-        slot = max(now, self._next_start)  # reserve the next free slot, first come first served
-        self._next_start = slot + self._interval
-        # then go no earlier than the slot nor than 1/rate after the start actually granted last
-        # (a timer that fired late must not let two requests go back to back)
-        while (due := max(slot, self._last_start + self._interval)) > now:
-            await asyncio.sleep(due - now)
-            now = time.monotonic()
-        self._last_start = now
+        """Wait for the rate token, in arrival order: until ``1/rate`` after the start granted
+        last and past any pause, both checked right before going (a pause may start while the
+        token is awaited). A waiter cancelled on the way takes nothing with it."""
+        lock = self._rate_lock
+        if lock is None:
+            lock = self._rate_lock = asyncio.Lock()
+        async with lock:
+            while True:
+                if self._resume_at:  # 0.0 until the first pause
+                    await self._wait_gate()
+                delay = self._last_start + self._interval - time.monotonic()
+                if delay <= 0:
+                    break
+                await asyncio.sleep(delay)
+            self._last_start = time.monotonic()
 
     def slot(self) -> Throttle:
         """Hold one request slot (``async with throttle.slot():``): concurrency first, then the
@@ -80,10 +87,10 @@ class Throttle:
             semaphore = self._semaphore = asyncio.Semaphore(self.max_concurrency)
         await semaphore.acquire()
         try:
-            if self._resume_at:  # 0.0 until the first pause
-                await self._wait_gate()
             if self._interval:
-                await self._wait_rate()
+                await self._wait_rate()  # waits out a pause too
+            elif self._resume_at:  # 0.0 until the first pause
+                await self._wait_gate()
         except BaseException:
             semaphore.release()
             raise
