@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
+import pickle
 import subprocess
 import sys
 import textwrap
@@ -23,6 +25,8 @@ from stamina.instrumentation import RetryDetails
 
 from nxcc_async import AsyncNXCC, RetryPolicy
 from nxcc_async._core.errors import (
+    APIError,
+    AuthError,
     MalformedReplyError,
     RateLimitError,
     RequestTimeoutError,
@@ -350,6 +354,82 @@ def test_retries_print_nothing_without_logging_configured() -> None:
     assert result.stderr == ""
 
 
+#: A stand-in for structlog as stamina's hook uses it: unconfigured, it prints on stdout.
+FAKE_STRUCTLOG = """
+configured = False
+
+def is_configured():
+    return configured
+
+def configure(**kwargs):
+    global configured
+    configured = True
+
+class _Logger:
+    def warning(self, event, **kw):
+        print("structlog:", event)
+
+def get_logger(*args):
+    return _Logger()
+"""
+
+
+@pytest.mark.parametrize("configured", [False, True])
+def test_stamina_structlog_hook_prints_nothing_unless_structlog_is_configured(
+    tmp_path: Path, configured: bool
+) -> None:
+    """Where structlog is importable, stamina reports retries through it, and unconfigured
+    structlog prints on stdout: in the middle of ``--format jsonl`` output. Our retries no longer
+    reach it until the application configures structlog (its wish for those records)."""
+    (tmp_path / "structlog.py").write_text(FAKE_STRUCTLOG)
+    script = textwrap.dedent(
+        f"""
+        import asyncio
+        import stamina.instrumentation
+        import structlog
+        from nxcc_async import AsyncNXCC, RetryPolicy
+        from nxcc_async.emulator import Emulator, Faults
+
+        if {configured}:
+            structlog.configure()
+
+        async def main():
+            async with Emulator(access_key="ak", access_secret="sk") as emu:
+                emu.faults = Faults(code99=0.6)
+                policy = RetryPolicy(max_retries=20, wait_initial=0.0, wait_jitter=0.0)
+                async with AsyncNXCC(access_key="ak", access_secret="sk", tenant_id=144,
+                                     base_url=emu.base_url, retry=policy) as c:
+                    for _ in range(5):
+                        await c.call("agent/page", {{"page": 1, "size": 1, "tenantId": 144}})
+                print("done", emu.stats.faults["code99"])
+
+        asyncio.run(main())
+        print("hooks", *[h.__module__ for h in stamina.instrumentation.get_on_retry_hooks()])
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    faults = next(int(line.split()[1]) for line in lines if line.startswith("done"))
+    retried = [line for line in lines if line.startswith("structlog: stamina.retry_scheduled")]
+    assert faults > 0, result.stdout
+    assert len(retried) == (faults if configured else 0), result.stdout
+    hooks = lines[-1].split()
+    assert hooks[0] == "hooks"
+    assert "nxcc_async._core.log" in hooks, result.stdout  # stamina's structlog hook, wrapped
+    assert "stamina.instrumentation._structlog" not in hooks, result.stdout
+    assert result.stderr == ""
+
+
 # -- 5. stamina runs the retries, entered only after a first failure -----------------------------
 
 
@@ -411,3 +491,46 @@ async def test_stamina_switches_still_apply(scripted: tuple[Script, str], mode: 
         stamina.set_active(True)
         stamina.set_testing(False)
     assert script.hits == 1
+
+
+# -- a server that echoes the request's credentials in its message -------------------------------
+
+
+async def test_a_message_echoing_the_signature_is_redacted_in_the_error() -> None:
+    """The error text copied the server's message as it came: a server (or gateway) that echoes
+    the request's signature put it in ``str(exc)``, reprs, tracebacks and pickles."""
+    echoed: list[str] = []
+
+    async def handle(request: web.Request) -> web.Response:
+        await request.read()
+        if "sign" in request.headers:
+            secret = request.headers["sign"]
+            echoed.append(secret)
+            body = {"reqId": "r", "code": 1003, "msg": f"sign mismatch: {secret}", "data": {}}
+        else:  # CEC: auth-v2/ak/ts/headers/<signature>
+            secret = request.headers["Authorization"].rsplit("/", 1)[-1]
+            echoed.append(secret)
+            body = {"resultCode": "0100001", "resultDesc": f"bad signature {secret} (expected x)"}
+        return web.json_response(body)
+
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", handle)
+    policy = RetryPolicy(max_retries=0)
+    async with TestServer(app, host="127.0.0.1") as server:
+        base = str(server.make_url("")).rstrip("/")
+        errors: list[APIError] = []
+        async with nxcc(base, policy) as client:
+            with pytest.raises(AuthError) as nxcc_info:
+                await client.call("x", {})
+            errors.append(nxcc_info.value)
+        async with AsyncCEC(base_url=base, access_key="cak", secret_key="csk", retry=policy) as cec:
+            with pytest.raises(APIError) as cec_info:
+                await cec.system_state(cc_id=1, vdn=1)
+            errors.append(cec_info.value)
+    assert len(echoed) == 2
+    assert all(len(s) >= 32 for s in echoed)
+    for error in errors:
+        for text in (str(error), repr(error), error.msg, str(pickle.loads(pickle.dumps(error)))):
+            assert not any(secret in text for secret in echoed), text
+            assert "***" in text
+    assert "sign mismatch: ***" in str(errors[0])

@@ -11,10 +11,13 @@ credential (``auth-v2/ak/ts/headers/<signature>``). Over-redaction is accepted.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-__all__ = ["excerpt"]
+__all__ = ["excerpt", "redact", "without_credentials"]
 
 REDACTED = "***"
+#: Shortest header value looked for in a server's message (a signature is 32 hex digits or more).
+MIN_ECHO = 16
 
 _NAME = r"[A-Za-z0-9_.\-]*(?:secret|token|passw(?:or)?d|sign|authorization)[A-Za-z0-9_.\-]*"
 # "name": "value" / "name": 123 / 'name': 'value' (JSON and Python reprs)
@@ -37,6 +40,20 @@ def redact(text: str) -> str:
     text = _QUOTED.sub(lambda m: m.group("key") + _quoted_redacted(m.group("value")), text)
     text = _ASSIGNED.sub(rf"\g<key>{REDACTED}", text)
     return _HEADER.sub(rf"\g<key>{REDACTED}", text)
+
+
+def without_credentials(text: str, headers: Mapping[str, str]) -> str:
+    """``text`` (a server's message) redacted, and without the credentials of the request it
+    answers: the values of its ``sign`` and ``Authorization`` headers, and the signature at
+    the end of an auth-v2 credential, wherever a server echoed them."""
+    for name, value in headers.items():
+        lowered = name.lower()
+        if "sign" not in lowered and "authorization" not in lowered:
+            continue
+        for secret in (value, value.rsplit("/", 1)[-1]):
+            if len(secret) >= MIN_ECHO and secret in text:
+                text = text.replace(secret, REDACTED)
+    return redact(text)
 
 
 def _quoted_redacted(value: str) -> str:

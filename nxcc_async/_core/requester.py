@@ -35,7 +35,8 @@ import stamina
 
 from nxcc_async._core.errors import APIError, AuthError, ResponseFormatError, TimestampError
 from nxcc_async._core.events import AttemptEvent
-from nxcc_async._core.log import IN_CALL, log
+from nxcc_async._core.excerpt import without_credentials
+from nxcc_async._core.log import IN_CALL, log, quiet_stamina_structlog
 from nxcc_async._core.retry import CallRetry, RetryPolicy
 from nxcc_async._core.skew import ServerClock
 from nxcc_async._core.throttle import Throttle
@@ -132,6 +133,7 @@ class Requester:
     ) -> T:
         """The attempts after a first one that failed with ``first``: stamina's loop, whose
         attempt 1 replays ``first`` so that stamina waits, counts and reports it as before."""
+        quiet_stamina_structlog()
         retrying = stamina.retry_context(
             on=plan.verdict,
             attempts=plan.max_attempts,
@@ -159,15 +161,18 @@ class Requester:
         endpoint: str,
     ) -> T:
         timing = [0.0, 0.0]  # monotonic time sent, answered
+        sent: list[Request] = []  # the request, once signed
         response: Response | None = None
         gate: asyncio.Event | None = None  # set when this attempt, the first contact, is done
         if not self._contacted and self._first_contact is None:
             gate = self._first_contact = asyncio.Event()
         wait_for = None if gate is not None or self._contacted else self._first_contact
         try:
-            response = await self._send(prepare, plan, timing, wait_for)
+            response = await self._send(prepare, plan, timing, sent, wait_for)
             result = decode(response)
         except Exception as exc:
+            if isinstance(exc, APIError) and sent:
+                _scrub(exc, sent[0])
             stale = self._stale_clock(exc)
             if stale:
                 self.server_clock.correct(endpoint)
@@ -188,15 +193,16 @@ class Requester:
         prepare: Callable[[float], Request],
         plan: CallRetry,
         timing: list[float],
+        sent: list[Request],
         first_contact: asyncio.Event | None,
     ) -> Response:
         remaining = plan.remaining()
         if remaining is None:
-            return await self._exchange(prepare, timing, first_contact)
+            return await self._exchange(prepare, timing, sent, first_contact)
         if remaining <= 0:
             raise plan.out_of_time()
         try:
-            return await _within(self._exchange(prepare, timing, first_contact), remaining)
+            return await _within(self._exchange(prepare, timing, sent, first_contact), remaining)
         except asyncio.TimeoutError:
             raise plan.out_of_time() from None
 
@@ -204,12 +210,14 @@ class Requester:
         self,
         prepare: Callable[[float], Request],
         timing: list[float],
+        sent: list[Request],
         first_contact: asyncio.Event | None,
     ) -> Response:
         if first_contact is not None:
             await first_contact.wait()
         async with self.throttle.slot():
             request = prepare(self.server_clock.offset)
+            sent.append(request)
             timing[0] = time.monotonic()
             response = await self.transport.send(request)
         timing[1] = time.monotonic()
@@ -244,6 +252,15 @@ class Requester:
                     "the on_attempt hook raised; calls go on (logged once per client)",
                     exc_info=True,
                 )
+
+
+def _scrub(exc: APIError, request: Request) -> None:
+    """Take the request's credentials out of a server's message that echoed them (the message
+    goes into the error's text, its repr, tracebacks and logs)."""
+    clean = without_credentials(exc.msg, request.headers)
+    if clean != exc.msg:
+        exc.msg = clean
+        exc.args = (exc._text(),)
 
 
 def _raise_final(plan: CallRetry, exc: Exception) -> NoReturn:
