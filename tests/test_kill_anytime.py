@@ -139,3 +139,39 @@ async def test_an_abandoned_harvest_redelivers_only_the_batch_held(
     taken = [i for batch in first for i in batch]
     assert set(taken) & set(second) == set(first[-1])
     assert len(set(taken) | set(second)) == len(taken) + len(second) - len(first[-1])
+
+
+def test_sigterm_stops_an_export_as_ctrl_c_does(
+    emu: Emulator, clean_ids: list[str], tmp_path: Path
+) -> None:
+    """SIGTERM (systemd, docker, ``timeout``) killed an export on the spot: no message, no
+    final save, the checkpoint's lock left behind. It now stops it as Ctrl-C does (exit 143)."""
+    out, ckpt = tmp_path / "cdrs.jsonl", tmp_path / "run.ckpt"
+    env = {**os.environ, "NXCC_ACCESS_KEY": AK, "NXCC_ACCESS_SECRET": SK}
+    slow = export_command(emu, out, ckpt)
+    slow[slow.index("--max-concurrency") + 1] = "1"  # ~1 s of pages: stopped well inside it
+    proc = subprocess.Popen(
+        slow, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 20
+    while not out.exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(0.15)
+    assert proc.poll() is None, "the export ended before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=20)
+    assert proc.returncode == 143, stderr
+    assert stderr.strip().splitlines()[-1] == (
+        "nxcc: error: terminated; rerun with the same --checkpoint to resume"
+    )
+    assert stdout == ""
+    assert not ckpt.with_name(ckpt.name + ".lock").exists()
+    saved = CheckpointFile(ckpt).load()
+    assert saved is not None
+    assert saved["rows"] < len(clean_ids)
+    assert not saved["done"]
+    done = subprocess.run(  # noqa: PLW1510 - the exit code is asserted with stderr
+        export_command(emu, out, ckpt), env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(ids_in(out, "jsonl")) == sorted(clean_ids)

@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 import os
 import pickle
+import socket
 import subprocess
 import sys
 import textwrap
@@ -27,6 +28,7 @@ from nxcc_async import AsyncNXCC, RetryPolicy
 from nxcc_async._core.errors import (
     APIError,
     AuthError,
+    ConnectError,
     MalformedReplyError,
     RateLimitError,
     RequestTimeoutError,
@@ -534,3 +536,22 @@ async def test_a_message_echoing_the_signature_is_redacted_in_the_error() -> Non
             assert not any(secret in text for secret in echoed), text
             assert "***" in text
     assert "sign mismatch: ***" in str(errors[0])
+
+
+async def test_a_password_in_the_base_url_never_shows() -> None:
+    """``http://user:password@host`` was shown in the clients' reprs and in every connection
+    error (hence in the CLI's messages and its -v retry lines)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed once the block ends: connections are refused
+    base = f"http://user:PASSWORD-x@127.0.0.1:{port}"
+    client = nxcc(base, RetryPolicy(max_retries=0))
+    cec = AsyncCEC(base_url=base, access_key="cak", secret_key="csk")
+    assert "user:***@127.0.0.1" in repr(client)
+    assert "PASSWORD-x" not in repr(client) + repr(cec)
+    async with client:
+        with pytest.raises(ConnectError) as info:
+            await client.call("x", {})
+    assert f"cannot connect to http://127.0.0.1:{port}" in str(info.value)
+    assert "PASSWORD-x" not in f"{info.value} {info.value!r}"
+    await cec.aclose()

@@ -1,4 +1,5 @@
-"""``Secret``: a credential that never shows itself in a repr, str, log line or traceback."""
+"""``Secret``: a credential that never shows itself in a repr, str, log line or traceback;
+``shown_url``: a URL as it may be shown (without a password in it)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,13 @@ class Secret:
 
     def __hash__(self) -> int:
         return hash((Secret, self._value))
+
+
+def shown_url(url: str) -> str:
+    """``url`` with the password of its user info (``scheme://user:password@host``) hidden."""
+    scheme, sep, rest = url.partition("://")
+    netloc, slash, path = rest.partition("/")
+    info, at, host = netloc.rpartition("@")
+    if not sep or not at or ":" not in info:
+        return url
+    return f"{scheme}://{info.partition(':')[0]}:***@{host}{slash}{path}"

@@ -120,5 +120,6 @@ class Transport:
 
 
 def _origin(url: str) -> str:
+    """``scheme://host:port`` of ``url``, without its user info (which may hold a password)."""
     scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"
+    return f"{scheme}://{rest.split('/', 1)[0].rpartition('@')[2]}"

@@ -15,15 +15,15 @@ from collections.abc import Sequence
 
 from nxcc_async.cli import logs
 from nxcc_async.cli.args import build_parser
-from nxcc_async.cli.errors import INTERRUPTED, classify, one_line
+from nxcc_async.cli.errors import INTERRUPTED, TERMINATED, classify, one_line
 
 __all__ = ["main"]
 
 
 def _report(exc: BaseException, verbose: bool, checkpoint: str | None, vendor: str = "nxcc") -> int:
     code, message = classify(exc, vendor)
-    if code == INTERRUPTED and checkpoint:
-        message = "interrupted; rerun with the same --checkpoint to resume"
+    if code in (INTERRUPTED, TERMINATED) and checkpoint:
+        message = f"{message}; rerun with the same --checkpoint to resume"
     if verbose:
         traceback.print_exception(exc, file=sys.stderr)
     print(f"nxcc: error: {one_line(message)}", file=sys.stderr)

@@ -39,7 +39,7 @@ def build_parser() -> Parser:
         "agent states, queue members; a local emulator and a demo.",
         epilog="Credentials: NXCC_ACCESS_KEY, NXCC_ACCESS_SECRET, NXCC_REGION or NXCC_BASE_URL, "
         "NXCC_TENANT_ID (flags override them). Exit codes: 0 ok, 1 API/network failure, "
-        "2 usage or configuration error, 130 interrupted.",
+        "2 usage or configuration error, 130 interrupted, 143 terminated.",
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"nxcc {__version__}")

@@ -9,6 +9,7 @@ code   meaning
 2      usage or configuration: bad option or time, missing credentials, a checkpoint of
        another run, an output that exists (``ValueError``, ``TypeError``, ``FileExistsError``)
 130    interrupted (Ctrl-C)
+143    terminated (SIGTERM) during an export: stopped as Ctrl-C stops it
 =====  =====================================================================================
 """
 
@@ -28,11 +29,15 @@ from nxcc_async._core.errors import (
     TransportError,
 )
 
-OK, FAILURE, USAGE, INTERRUPTED = 0, 1, 2, 130
+OK, FAILURE, USAGE, INTERRUPTED, TERMINATED = 0, 1, 2, 130, 143
 
 
 class UsageError(Exception):
     """A command line that cannot run as given (exit 2); the message says how to fix it."""
+
+
+class Terminated(Exception):
+    """SIGTERM stopped the command (exit 143), after it saved what it could, as Ctrl-C does."""
 
 
 class NotFoundError(Exception):
@@ -68,6 +73,8 @@ def classify(exc: BaseException, vendor: str = "nxcc") -> tuple[int, str]:
     (``"nxcc"`` or ``"cec"``: whose settings a hint names)."""
     if isinstance(exc, KeyboardInterrupt):
         return INTERRUPTED, "interrupted"
+    if isinstance(exc, Terminated):
+        return TERMINATED, "terminated"
     cause = exc.__cause__
     if (
         isinstance(exc, HarvestError)

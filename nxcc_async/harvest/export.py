@@ -14,10 +14,19 @@ rather than from the last periodic save. A run that fails before writing its fir
 secret, a refused connection) removes the output it created and the checkpoint it created:
 nothing was done, so nothing is left to resume.
 
-A checkpoint of a finished export answers a rerun "already complete" only when the output is
-still there, in the same format and at least as long as when it was finished; otherwise the
-rerun is refused (:class:`~nxcc_async.harvest.checkpoint.CheckpointMismatch`), rather than
-reporting an export that is not on disk.
+The checkpoint records which output it belongs to (its absolute path) and, at every save, what
+the output held (a file's length and a digest of its last bytes, an SQLite table's rows, a
+Parquet directory's parts). A rerun into another output is refused
+(:class:`~nxcc_async.harvest.checkpoint.CheckpointMismatch`): resuming would cut or delete what
+that output holds beyond the saved position. A checkpoint of a finished export answers a rerun
+"already complete" only when its output still holds what it held at the end; otherwise the
+rerun is refused, rather than reporting an export that is not on disk.
+
+Refused before anything is opened: an output that is the checkpoint itself (or its lock), an
+output that exists but is no regular file or directory (a device or a pipe: write to a file, or
+harvest with ``cdrs.harvest``), a new output in a directory that does not exist, and a period
+that ends in the future (a finished checkpoint would never fetch the calls still to come: keep
+a live period with ``cdrs.sync``).
 """
 
 from __future__ import annotations
@@ -33,7 +42,7 @@ import attrs
 
 from nxcc_async.harvest.checkpoint import CheckpointFile, CheckpointMismatch
 from nxcc_async.harvest.harvester import Harvester, HarvestProgress, ProgressCallback
-from nxcc_async.harvest.sinks import Sink, SinkPosition, format_for, open_sink
+from nxcc_async.harvest.sinks import Sink, SinkPosition, format_for, open_sink, sink_class
 from nxcc_async.harvest.state import HarvestState, Source
 from nxcc_async.harvest.stream import check_every, resume_or_start
 
@@ -68,6 +77,8 @@ async def export(
     ``format`` or the file extension: jsonl, csv, sqlite, parquet). With ``checkpoint``, a rerun
     resumes. Used by ``client.cdrs.export``."""
     every = check_every(checkpoint_every)
+    _check_paths(out, checkpoint)
+    _check_period(end)
     harvester, store, state = resume_or_start(
         source, start, end, checkpoint=checkpoint, window=window, on_progress=on_progress
     )
@@ -83,6 +94,8 @@ async def export(
             progress=None,
         )
     resume_at = state.sink if state is not None else None
+    if resume_at is not None:
+        _check_owner(out, resume_at, f"checkpoint {str(checkpoint)!r} belongs to the export")
     # one stat, no thread hop: the time from here to the first checkpoint stays as short as it was
     fresh_output = not os.path.lexists(out)  # noqa: ASYNC240
     fresh_checkpoint = store is not None and state is None
@@ -98,6 +111,55 @@ async def export(
             raise
 
 
+#: How far in the future an export's end may be (the clock of the machine that parsed "now").
+FUTURE_SLACK = 60
+
+
+def _check_paths(out: str | os.PathLike[str], checkpoint: str | os.PathLike[str] | None) -> None:
+    """Refuse an output that is the checkpoint or its lock, no regular file or directory, or
+    new in a directory that does not exist."""
+    path = Path(out)
+    if checkpoint is not None:
+        ckpt = Path(checkpoint).resolve()
+        if path.resolve() in (ckpt, ckpt.with_name(ckpt.name + ".lock")):
+            raise ValueError(
+                f"the output {str(path)!r} is the checkpoint file {str(checkpoint)!r} (or its "
+                "lock): give them different paths"
+            )
+    if os.path.lexists(path):
+        if not (path.is_file() or path.is_dir()):
+            raise ValueError(
+                f"{str(path)!r} exists and is no regular file or directory (a device, a pipe?): "
+                "exports write files they can resume and check; give a file path"
+            )
+    elif not path.resolve().parent.is_dir():
+        raise FileNotFoundError(
+            f"cannot create {str(path)!r}: the directory {str(path.resolve().parent)!r} does "
+            "not exist"
+        )
+
+
+def _check_period(end: int) -> None:
+    """Refuse a period that is not over yet."""
+    now = time.time()
+    if end > now + FUTURE_SLACK:
+        raise ValueError(
+            f"the period ends in the future ({end - now:.0f} s from now): an export is of a "
+            "period that is over, and a finished one is never fetched again; end it at 'now' "
+            "or earlier, and keep a live period up to date with cdrs.sync (nxcc cdrs sync)"
+        )
+
+
+def _check_owner(out: str | os.PathLike[str], position: SinkPosition, where: str) -> None:
+    """Refuse to resume (or call complete) an output other than the checkpoint's."""
+    owner, path = position.get("path"), str(Path(out).resolve())
+    if isinstance(owner, str) and owner != path:
+        raise CheckpointMismatch(
+            f"{where} into {owner!r}, not {path!r}: pass that output, or another checkpoint "
+            "(resuming would cut what this output holds beyond the checkpoint's position)"
+        )
+
+
 def _check_finished(
     out: str | os.PathLike[str],
     format: str | None,
@@ -105,7 +167,7 @@ def _check_finished(
     checkpoint: str | os.PathLike[str] | None,
 ) -> None:
     """Refuse to call an export complete when its output is not what the checkpoint recorded:
-    another format, missing, or shorter than at the end."""
+    another format or another output, missing, or no longer holding what it held at the end."""
     saved = position or {}
     kind = format_for(out, format)
     where = f"checkpoint {str(checkpoint)!r} belongs to a finished export"
@@ -114,17 +176,17 @@ def _check_finished(
             f"{where} into a {saved['format']} output, not {kind}: pass that export's output, "
             "or another checkpoint to export again"
         )
+    _check_owner(out, saved, where)
     path = Path(out)
     if not os.path.lexists(path):
         raise CheckpointMismatch(
             f"{where}, but {str(path)!r} does not exist (moved or deleted?): delete the "
             "checkpoint to export again"
         )
-    offset = saved.get("offset")
-    if isinstance(offset, int) and path.is_file() and path.stat().st_size < offset:
+    damage = sink_class(kind).damage(path, saved)
+    if damage is not None:
         raise CheckpointMismatch(
-            f"{where}, but {str(path)!r} is shorter than it was then (truncated or replaced): "
-            "delete the checkpoint to export again"
+            f"{where}, but {str(path)!r} {damage}: delete the checkpoint to export again"
         )
 
 
@@ -216,4 +278,5 @@ async def _save(
 ) -> None:
     """Commit the output (on the sink's thread), then record its position with ``state``."""
     position = await asyncio.get_running_loop().run_in_executor(writer, sink.commit)
-    store.save(attrs.evolve(state, sink=position).to_json())
+    owner = str(sink.path.resolve())
+    store.save(attrs.evolve(state, sink={**position, "path": owner}).to_json())

@@ -16,7 +16,7 @@ import orjson
 
 from nxcc_async._core.converter import converter
 from nxcc_async.cli import progress, times
-from nxcc_async.cli.errors import UsageError, one_line
+from nxcc_async.cli.errors import Terminated, UsageError, one_line
 from nxcc_async.cli.settings import add_connection_options, make_client
 from nxcc_async.cli.sigterm import cancel_on_sigterm
 from nxcc_async.harvest.export import ExportResult
@@ -140,11 +140,32 @@ async def run_export(args: argparse.Namespace) -> int:
                 f".sqlite or .parquet, or pass --format {{{','.join(FORMATS)}}}"
             ) from None
     began = time.monotonic()
+    with cancel_on_sigterm() as termination:
+        try:
+            result = await _export(args, start, end, filters)
+        except asyncio.CancelledError:
+            if termination.requested:  # saved at the last window written, as on Ctrl-C
+                raise Terminated from None
+            raise
+    if result.already_complete:
+        print(
+            f"checkpoint {args.checkpoint} says this export is already complete "
+            f"({result.rows_total:,} rows in {Path(args.out)}); wrote 0 rows. "
+            "Delete the checkpoint to export again."
+        )
+    else:
+        print(summary(result, time.monotonic() - began))
+    return 0
+
+
+async def _export(
+    args: argparse.Namespace, start: int, end: int, filters: CdrFilters
+) -> ExportResult:
     async with make_client(args) as client:
         with progress.reporter(args.progress) as reporter:
             on_progress = _announcing(args.checkpoint, reporter)
             try:
-                result = await client.cdrs.export(
+                return await client.cdrs.export(
                     start,
                     end,
                     args.out,
@@ -161,15 +182,6 @@ async def run_export(args: argparse.Namespace) -> int:
                 ) from None
             except FileNotFoundError as exc:  # an output to resume that is gone, a missing dir
                 raise UsageError(str(exc)) from None
-    if result.already_complete:
-        print(
-            f"checkpoint {args.checkpoint} says this export is already complete "
-            f"({result.rows_total:,} rows in {Path(args.out)}); wrote 0 rows. "
-            "Delete the checkpoint to export again."
-        )
-    else:
-        print(summary(result, time.monotonic() - began))
-    return 0
 
 
 async def export_to_stdout(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nxcc_async.harvest.sinks.base import Encoded, Sink, SinkPosition
 
-__all__ = ["FORMATS", "Encoded", "Sink", "SinkPosition", "format_for", "open_sink"]
+__all__ = ["FORMATS", "Encoded", "Sink", "SinkPosition", "format_for", "open_sink", "sink_class"]
 
 #: format -> (file extensions, ``module:Class`` under this package)
 _SINKS: dict[str, tuple[tuple[str, ...], str]] = {

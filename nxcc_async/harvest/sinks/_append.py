@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,8 +22,9 @@ from nxcc_async.nxcc.records import CallRecord
 class AppendFileSink(Sink):
     """One file, appended a batch at a time (one ``write`` call per batch, no per-record I/O).
 
-    ``commit()`` flushes and fsyncs and returns ``{"format", "offset", "rows"}``; resuming
-    truncates the file back to ``offset``, which must end a line of the same file.
+    ``commit()`` flushes and fsyncs and returns ``{"format", "offset", "rows", "tail"}``
+    (``tail``: a digest of the bytes just before ``offset``); resuming truncates the file back to
+    ``offset``, which must end a line of the same file, with the same bytes before it.
     """
 
     def __init__(
@@ -47,7 +49,7 @@ class AppendFileSink(Sink):
             return
         self._file = open(path, "r+b")  # noqa: SIM115
         try:
-            self._truncate(offset)
+            self._truncate(offset, resume.get("tail"))
         except BaseException:
             self._file.close()
             raise
@@ -58,12 +60,12 @@ class AppendFileSink(Sink):
         its first checkpoint leaves (replacing it loses no row)."""
         header = self._header()
         size = path.stat().st_size
-        if size > len(header):
+        if size > len(header) or not path.is_file():
             return False
         with open(path, "rb") as f:
             return f.read() in (b"", header)
 
-    def _truncate(self, offset: int) -> None:
+    def _truncate(self, offset: int, tail: str | None) -> None:
         f = self._file
         size = f.seek(0, os.SEEK_END)
         header = self._header()
@@ -86,6 +88,11 @@ class AppendFileSink(Sink):
                     f"cannot resume {str(self.path)!r}: offset {offset} is not at a line end; "
                     "is this the file the checkpoint was written for?"
                 )
+        if tail is not None and tail != _tail(f, offset):
+            raise ValueError(
+                f"cannot resume {str(self.path)!r}: its bytes before offset {offset} are not "
+                "the ones the checkpoint recorded; the file was replaced or edited"
+            )
         f.truncate(offset)
         f.seek(offset)
         if offset == 0:
@@ -117,7 +124,34 @@ class AppendFileSink(Sink):
         if self._new:
             fsync_dir(self.path.parent.resolve())
             self._new = False
-        return {"format": self.format, "offset": self._file.tell(), "rows": self.rows}
+        offset = self._file.tell()
+        with open(self.path, "rb") as f:  # what was flushed: the digest of a resume's check
+            tail = _tail(f, offset)
+        return {"format": self.format, "offset": offset, "rows": self.rows, "tail": tail}
+
+    @classmethod
+    def damage(cls, path: Path, position: SinkPosition) -> str | None:
+        offset = position.get("offset")
+        if not isinstance(offset, int):
+            return None
+        if not path.is_file():
+            return "is not a file"
+        with open(path, "rb") as f:
+            if f.seek(0, os.SEEK_END) < offset:
+                return "is shorter than it was then (truncated or replaced)"
+            if "tail" in position and position["tail"] != _tail(f, offset):
+                return "does not hold the bytes it held then (replaced or edited)"
+        return None
 
     def _release(self) -> None:
         self._file.close()
+
+
+#: Bytes before a commit's offset that its digest covers.
+TAIL = 4096
+
+
+def _tail(f: BinaryIO, offset: int) -> str:
+    """A digest of the (up to) :data:`TAIL` bytes of ``f`` before ``offset``."""
+    f.seek(max(0, offset - TAIL))
+    return hashlib.blake2b(f.read(min(offset, TAIL)), digest_size=16).hexdigest()

@@ -71,6 +71,13 @@ class Sink(abc.ABC):
     def commit(self) -> SinkPosition:
         """Make everything written durable and return the position to checkpoint."""
 
+    @classmethod
+    def damage(cls, path: Path, position: SinkPosition) -> str | None:
+        """Why the output at ``path`` no longer holds what ``position`` recorded (moved,
+        truncated, emptied, replaced), or ``None`` when it still does, as far as can be told
+        without reading it all."""
+        return None
+
     @abc.abstractmethod
     def _release(self) -> None:
         """Close files and connections without committing."""

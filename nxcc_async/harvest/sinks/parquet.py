@@ -162,6 +162,18 @@ class ParquetSink(Sink):
             self._parts += 1
         return {"format": self.format, "parts": self._parts, "rows": self.rows}
 
+    @classmethod
+    def damage(cls, path: Path, position: SinkPosition) -> str | None:
+        parts = position.get("parts")
+        if not isinstance(parts, int):
+            return None
+        if not path.is_dir():
+            return "is not a directory of Parquet parts"
+        missing = [i for i in range(parts) if not (path / _part_name(i)).is_file()]
+        if missing:
+            return f"lacks committed part(s) {missing[:5]} (deleted?)"
+        return None
+
     def _release(self) -> None:
         self._buffer = []
         if self._writer is not None:  # uncommitted: the in-progress file is dropped on resume

@@ -19,6 +19,7 @@ drops that table (other tables in the file are left alone).
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -129,6 +130,22 @@ class SqliteSink(Sink):
             self._in_tx = False
             self.rows, self._last_rowid = self._count()
         return {"format": self.format, "rows": self.rows, "last_rowid": self._last_rowid}
+
+    @classmethod
+    def damage(cls, path: Path, position: SinkPosition) -> str | None:
+        rows = position.get("rows")
+        if not isinstance(rows, int):
+            return None
+        try:
+            with contextlib.closing(
+                sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            ) as db:
+                (count,) = db.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()
+        except sqlite3.Error:
+            return f"is not an SQLite database with a {TABLE!r} table"
+        if count < rows:
+            return f"holds {count} rows in {TABLE!r}, not the {rows} it held then (emptied?)"
+        return None
 
     def _release(self) -> None:
         self._db.close()
