@@ -273,6 +273,15 @@ def test_demo_in_process(tmp_path: Path, capsys) -> None:
     assert "wrote 1,000 rows" in capsys.readouterr().out
 
 
+def test_demo_into_a_file_says_it_wants_a_directory(tmp_path: Path, capsys) -> None:
+    """It said "[Errno 17] File exists"."""
+    taken = tmp_path / "a.csv"
+    taken.write_text("mine\n")
+    assert main(["demo", "--out", str(taken), "--progress", "off"]) == 2
+    assert "is a file; the demo writes into a directory" in one_error_line(capsys.readouterr().err)
+    assert taken.read_text() == "mine\n"
+
+
 def test_demo_subprocess(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "nxcc_async", "demo", "--out", str(tmp_path)],

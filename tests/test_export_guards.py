@@ -101,7 +101,7 @@ async def test_the_checkpoint_cannot_be_the_output(tmp_path: Path, same: str) ->
     ckpt = tmp_path / "run.jsonl"
     out = ckpt if same == "the checkpoint" else tmp_path / "run.jsonl.lock"
     with pytest.raises(ValueError, match="different paths"):
-        await export(source(), START, END, out, checkpoint=ckpt)
+        await export(source(), START, END, out, format="jsonl", checkpoint=ckpt)
     assert os.listdir(tmp_path) == []
 
 
@@ -129,3 +129,17 @@ async def test_a_period_that_is_not_over_is_refused(tmp_path: Path) -> None:
     result = await export(source(), now - 3600, now + 30, out)  # "now", parsed a moment ago
     assert result.rows_written == 0
     assert ids_in(out) == []
+
+
+async def test_a_directory_is_no_file_output(tmp_path: Path) -> None:
+    """An empty directory as a JSON Lines output was "already exists and is not empty"."""
+    with pytest.raises(ValueError, match="is a directory; a jsonl output is a file"):
+        await export(source(), START, END, tmp_path, format="jsonl")
+
+
+async def test_a_checkpoint_in_a_missing_directory_is_named(tmp_path: Path) -> None:
+    """The error named the lock file, which the user never gave."""
+    out, ckpt = tmp_path / "cdrs.jsonl", tmp_path / "no" / "run.ckpt"
+    with pytest.raises(FileNotFoundError, match=r"cannot create checkpoint .*run\.ckpt'"):
+        await export(source(), START, END, out, checkpoint=ckpt)
+    assert not out.exists()

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from nxcc_async.cli import output, progress, readback, times
 from nxcc_async.cli.commands.cdrs import add_progress_option, summary
+from nxcc_async.cli.errors import UsageError
 from nxcc_async.client.client import AsyncNXCC
 from nxcc_async.emulator import Emulator
 from nxcc_async.harvest.sinks import FORMATS
@@ -131,7 +132,10 @@ async def run(args: argparse.Namespace) -> int:
     if not 1 <= args.days <= 366:
         raise ValueError(f"--days must be between 1 and 366, got {args.days}")
     folder = Path(args.out)
-    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+    try:
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+    except FileExistsError:  # a file by that name
+        raise UsageError(f"--out {args.out} is a file; the demo writes into a directory") from None
     out = folder / f"cdrs.{args.format}"
     end = DEMO_START + args.days * 86_400
     began = time.monotonic()

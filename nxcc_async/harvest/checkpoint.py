@@ -138,6 +138,11 @@ class CheckpointFile:
             yield
             return
         lock_path = self.path.with_name(self.path.name + ".lock")
+        if not lock_path.parent.is_dir():
+            raise FileNotFoundError(
+                f"cannot create checkpoint {str(self.path)!r}: the directory "
+                f"{str(lock_path.parent)!r} does not exist"
+            )
         while True:
             handle = open(lock_path, "a+b")  # noqa: SIM115 - closed below on every path
             try:

@@ -77,7 +77,7 @@ async def export(
     ``format`` or the file extension: jsonl, csv, sqlite, parquet). With ``checkpoint``, a rerun
     resumes. Used by ``client.cdrs.export``."""
     every = check_every(checkpoint_every)
-    _check_paths(out, checkpoint)
+    _check_paths(out, format_for(out, format), checkpoint)
     _check_period(end)
     harvester, store, state = resume_or_start(
         source, start, end, checkpoint=checkpoint, window=window, on_progress=on_progress
@@ -115,9 +115,11 @@ async def export(
 FUTURE_SLACK = 60
 
 
-def _check_paths(out: str | os.PathLike[str], checkpoint: str | os.PathLike[str] | None) -> None:
-    """Refuse an output that is the checkpoint or its lock, no regular file or directory, or
-    new in a directory that does not exist."""
+def _check_paths(
+    out: str | os.PathLike[str], kind: str, checkpoint: str | os.PathLike[str] | None
+) -> None:
+    """Refuse an output that is the checkpoint or its lock, no regular file or directory (a
+    directory for a file format), or new in a directory that does not exist."""
     path = Path(out)
     if checkpoint is not None:
         ckpt = Path(checkpoint).resolve()
@@ -132,6 +134,8 @@ def _check_paths(out: str | os.PathLike[str], checkpoint: str | os.PathLike[str]
                 f"{str(path)!r} exists and is no regular file or directory (a device, a pipe?): "
                 "exports write files they can resume and check; give a file path"
             )
+        if path.is_dir() and kind != "parquet":
+            raise ValueError(f"{str(path)!r} is a directory; a {kind} output is a file")
     elif not path.resolve().parent.is_dir():
         raise FileNotFoundError(
             f"cannot create {str(path)!r}: the directory {str(path.resolve().parent)!r} does "
