@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib
 import sqlite3
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -232,6 +234,14 @@ def test_cli_sync_prints_a_summary_and_never_the_password(
     assert "s3cr3t" not in out + err
     assert "--until" in err
     assert "unknown destination" in err
+
+
+def test_a_missing_dlt_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bare ``No module named 'dlt'`` said nothing of the extra."""
+    monkeypatch.setitem(sys.modules, "dlt", None)
+    monkeypatch.delitem(sys.modules, "nxcc_async.integrations.dlt", raising=False)
+    with pytest.raises(ImportError, match=r"pip install 'dlt\[duckdb\]>=1.5' \(the dlt extra\)"):
+        importlib.import_module("nxcc_async.integrations.dlt")
 
 
 def test_dlt_source_merges_into_duckdb(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""SIGTERM for long-running commands (``cdrs sync --follow``, ``webhook serve``): cancel the
-command's task so it stops on a transaction boundary, and remember why it stopped."""
+"""SIGTERM for long-running commands (``cdrs sync``, ``cdrs export``, ``webhook serve``): cancel
+the command's task so it stops as on Ctrl-C (a transaction, a checkpoint saved), and remember
+why it stopped."""
 
 from __future__ import annotations
 

@@ -24,9 +24,15 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import attrs
-import dlt
-from dlt.extract.resource import DltResource
-from dlt.extract.source import DltSource
+
+try:
+    import dlt
+    from dlt.extract.resource import DltResource
+    from dlt.extract.source import DltSource
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "the dlt source needs dlt: pip install 'dlt[duckdb]>=1.5' (the dlt extra)"
+    ) from exc
 
 from nxcc_async._core.timeutil import TimeArg, to_epoch_seconds
 from nxcc_async.client.client import AsyncNXCC
