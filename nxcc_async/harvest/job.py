@@ -31,9 +31,9 @@ class WindowJob:
     """The pages of one window's query: requested, back, handed out."""
 
     __slots__ = (
-        "after", "allowed", "cap", "carry", "cut", "ends", "given", "high", "highest", "hope",
-        "hoped", "index", "last", "low", "next", "pages", "pending", "prior", "probe_to", "sent",
-        "start", "stop", "taken", "top",
+        "after", "allowed", "bounds", "cap", "carry", "cut", "ends", "given", "heads", "high",
+        "highest", "hope", "hoped", "index", "last", "low", "next", "pages", "pending", "prior",
+        "probe_to", "proven", "sent", "start", "stop", "taken", "top",
     )  # fmt: skip
 
     def __init__(self, index: int, start: int, stop: int, cap: int, prior: float | None) -> None:
@@ -46,6 +46,12 @@ class WindowJob:
         self.allowed = self.probe_to = self.hope = 1
         self.pages: dict[int, list[CallRecord]] = {}  # back, not handed out
         self.ends: dict[int, float] = {}  # full page -> startTime of its last row (seconds)
+        # page -> startTime of its first and last rows (ms), while the rows are in order
+        self.bounds: dict[int, tuple[int, int]] = {}
+        # two different startTimes seen ascending (within a page, or across two neighbours):
+        # the order that cuts and early hand-outs rely on is shown, not only not contradicted
+        self.proven = False
+        self.heads: dict[int, str] = {}  # page -> the callId of its first row
         self.sent: set[int] = set()
         self.pending = 0  # pages in flight
         self.hoped: set[int] = set()  # pages in flight past the shaded estimate
@@ -109,12 +115,12 @@ class WindowJob:
         done = n == self.count
         if done:
             end = self.window.end
-        elif n in self.ends:
+        elif n in self.ends and self.proven:
             end = min(int(self.ends[n]), self.window.end)
             if end <= self.taken:
                 return None
         else:
-            return None  # rows out of order: the window is handed out whole
+            return None  # rows out of order, or not yet shown in order: handed out whole
         records, self.carry = self.carry, []
         for number in range(self.given + 1, n + 1):
             records += self.pages.pop(number)

@@ -22,9 +22,14 @@ by number (see :mod:`~nxcc_async.harvest.job`), so a window has many pages in fl
   of later segments leave ``cap`` pages of it to the oldest window's segment. The
   oldest window's pages are handed out as soon as they are back in a row.
 
-Cuts, estimates and early hand-out rely on the rows' ``startTime`` order: a window whose page is
-not in order is never cut nor estimated, its pages go one after another to its short page, and
-it is handed out whole.
+Cuts, estimates and early hand-out rely on the rows' ``startTime`` order (the vendor does not
+document it). A window whose rows are seen out of order, within a page or across two neighbour
+pages, is never cut nor estimated: its pages go one after another to its short page, and it is
+handed out whole. Not contradicted is not enough: a window is cut or handed out early only once
+two different times were seen ascending (a server listing newest first, with one second per
+page or one row per page, shows no order within a page), and cut only once every page below
+the cut is back and in order with its neighbours. A window whose pages all show one time pages
+on past ``cap``.
 """
 
 from __future__ import annotations
@@ -52,15 +57,12 @@ PROBE_MARGIN = 0.5
 BUDGET_CAPS = 4
 
 
-def _ascending_end(items: list[CallRecord]) -> float | None:
-    """The last row's ``startTime`` (seconds) when the rows ascend by it, else ``None``."""
-    found = list(map(start_ms, items))
-    if not found or None in found:
-        return None
-    times = cast(list[int], found)
-    if not all(map(operator.le, times, itertools.islice(times, 1, None))):
-        return None
-    return times[-1] / 1000
+def _out_of_order(job: WindowJob) -> None:
+    """Rows out of ``startTime`` order: the window is never cut nor estimated, its pages go one
+    after another to its short page, and it is handed out whole."""
+    job.cap = NEVER
+    job.ends.clear()
+    job.bounds.clear()
 
 
 class PageScheduler:
@@ -242,6 +244,8 @@ class PageScheduler:
         count = job.count
         if count is not None and number > count:
             return  # past the short page (or the cut): empty by the query's own order
+        if items:
+            self._check_repeat(job, number, items[0].call_id)
         full = len(items) >= self._size
         if not full:
             if job.cut is not None:
@@ -258,23 +262,75 @@ class PageScheduler:
         job.pages[number] = items
         self._held += 1
         self.peak_held = max(self.peak_held, self._held)
+        self._check_order(job, number, items)
         if full:
-            self._learn(job, number, items)
+            self._learn(job, number)
+        self._try_cut(job)
 
-    def _learn(self, job: WindowJob, number: int, items: list[CallRecord]) -> None:
-        """A full page: where its rows end, the estimates it changes, a cut at page ``cap``."""
-        job.top = max(job.top, number)
-        last = _ascending_end(items)
-        if last is None or job.cap == NEVER:
-            job.cap = NEVER  # rows out of order: no estimate, no cut
-            job.ends.clear()
+    @staticmethod
+    def _check_repeat(job: WindowJob, number: int, head: str) -> None:
+        """Refuse a page that starts with the call its neighbour starts with: a server that
+        answers a page past the end with the last page again (pages past the end are empty)
+        would otherwise be paged for ever, or its rows handed out twice."""
+        for other in (number - 1, number + 1):
+            if job.heads.get(other) == head:
+                raise HarvestError(
+                    f"{job.window}: pages {min(number, other)} and {max(number, other)} both "
+                    f"start with call {head!r}: the server repeats a page (past the end of the "
+                    "window, or its data changed during the harvest), so where the window ends "
+                    "cannot be told. The windows before it are complete"
+                )
+        job.heads[number] = head
+
+    @staticmethod
+    def _check_order(job: WindowJob, number: int, items: list[CallRecord]) -> None:
+        """Watch the rows' ``startTime`` order across the window's pages. A row older than one
+        before it, within the page or across a neighbour page, or a row without a time, puts
+        the window out of order (never cut, estimated or handed out early); two different
+        times in ascending order show the order that cuts and early hand-outs rely on."""
+        if job.cap == NEVER or not items:
             return
+        found = list(map(start_ms, items))
+        times = cast(list[int], found)
+        if None in found or not all(map(operator.le, times, itertools.islice(times, 1, None))):
+            _out_of_order(job)
+            return
+        first, last = times[0], times[-1]
+        before, after = job.bounds.get(number - 1), job.bounds.get(number + 1)
+        if (before is not None and before[1] > first) or (after is not None and last > after[0]):
+            _out_of_order(job)
+            return
+        job.bounds[number] = (first, last)
+        if (
+            first < last
+            or (before is not None and before[1] < first)
+            or (after is not None and last < after[0])
+        ):
+            job.proven = True
+
+    def _learn(self, job: WindowJob, number: int) -> None:
+        """A full page: where its rows end, and the estimates that changes."""
+        job.top = max(job.top, number)
+        if job.cap == NEVER:
+            return
+        last = job.bounds[number][1] / 1000
         job.ends[number] = last
         if number == max(job.ends):
             self._seen[job.index] = number * self._size / max(1.0, last - job.low)
             self.rate = estimate.rate(job.low, self._size, job.ends, job.prior)
-        if number == job.cap and job.last is None:
-            self._cut(job, int(last))
+
+    def _try_cut(self, job: WindowJob) -> None:
+        """Once page ``cap`` is full and every page below it is back, in order with its
+        neighbours: cut the window there if it was shown to be in order, else (one
+        ``startTime`` on all those pages: nothing tells where the window's rows end) page on."""
+        if job.cut is not None or job.last is not None or job.cap not in job.ends:
+            return
+        if any(n not in job.bounds for n in range(1, job.cap)):
+            return
+        if job.proven:
+            self._cut(job, int(job.ends[job.cap]))
+        else:
+            job.cap += self.cap
 
     def _cut(self, job: WindowJob, second: int) -> None:
         """End ``job`` at ``second`` (the rows before it are in pages ``1..cap``) and let a new
