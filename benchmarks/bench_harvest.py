@@ -11,7 +11,11 @@ measured in the same run.
   over the wall time (``pages`` = the page loop's request count), requests sent / pages needed,
   the emulator's peak requests in flight; plotted to ``docs/benchmarks-concurrency.png``;
 - the same at C = 16 on the ``skewed`` daily profile (nights 80 times sparser than the peaks);
-- client CPU per row of a full harvest at zero latency.
+- client CPU per row of a full harvest at zero latency;
+- the *floor* (``benchmarks._floor``), interleaved with the C=16 runs and the CPU runs: the page
+  loop's requests, all known in advance, sent by a bare aiohttp session 16 at a time and parsed
+  with ``orjson.loads``. Its speed-up and CPU per row bound what any client built on aiohttp
+  reaches against this server on this machine.
 
 Before each measured run this process collects its garbage and the emulator's process freezes
 its heap (see ``benchmarks._emuproc``): a full collection of either heap, triggered by what
@@ -26,6 +30,7 @@ import gc
 import statistics
 import time
 from collections.abc import Sequence
+from functools import partial
 
 import attrs
 
@@ -40,13 +45,15 @@ from benchmarks._common import (
     async_client,
     fmt_s,
 )
+from benchmarks._floor import Floor, bare_pages
 from nxcc_async.emulator.data import EmulatorData
 
 NAME = "harvest"
 TITLE = "Harvest: speed-up, concurrency sweep, requests, CPU per row (one week, 30 ms latency)"
 
 LATENCY = 0.030
-CDRS_PER_DAY = 1_500  # 7 x 1 500 = 10 500 CDRs in the week
+CDRS_PER_DAY = 1_500
+ROWS = 7 * CDRS_PER_DAY  # 10 500 CDRs in the week
 START, END = MONDAY, MONDAY + 7 * 86_400  # harvest takes [START, END)
 RUNS = 5
 SEQ_RUNS = 3
@@ -59,6 +66,7 @@ TARGET_PEAK_64 = 56
 TARGET_REQUESTS = 1.03
 TARGET_CPU_US = 8.0
 PLOT = ROOT / "docs" / "benchmarks-concurrency.png"
+FLOOR = "the page loop's requests known in advance, bare aiohttp + orjson.loads"
 
 
 @attrs.frozen
@@ -107,12 +115,26 @@ def _runs(emu: EmulatorProcess, concurrency: int, n: int) -> list[Run]:
     return [asyncio.run(_harvest(emu, concurrency)) for _ in range(n)]
 
 
+def _interleaved(emu: EmulatorProcess, pages: int, n: int) -> tuple[list[Run], list[Floor]]:
+    """``n`` harvests at C=16 and ``n`` bare runs of the page loop's requests, alternating."""
+    runs, bare = [], []
+    for _ in range(n):
+        runs.append(asyncio.run(_harvest(emu, 16)))
+        floor = asyncio.run(
+            bare_pages(emu.base_url, START, END - 1, pages, 16, partial(_start, emu))
+        )
+        if floor.rows != ROWS:
+            raise AssertionError(f"the bare run read {floor.rows} rows")
+        bare.append(floor)
+    return runs, bare
+
+
 def _exact(runs: Sequence[Run], truth: set[str]) -> bool:
     return all(len(r.ids) == len(set(r.ids)) == len(truth) and set(r.ids) == truth for r in runs)
 
 
-def _plot(rows: list[tuple[int, float, float]], pages: int) -> None:
-    """Throughput (rows/s, median with min-max bars) against C, and the ideal."""
+def _plot(rows: list[tuple[int, float, float]], pages: int, floor: float) -> None:
+    """Throughput (rows/s, median) against C, the ideal, and the floor's at C=16."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -120,9 +142,10 @@ def _plot(rows: list[tuple[int, float, float]], pages: int) -> None:
 
     cs = [c for c, _, _ in rows]
     fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=100)
-    ideal = [min(c, pages) / pages * (10_500 / LATENCY) for c in cs]
+    ideal = [min(c, pages) / pages * (ROWS / LATENCY) for c in cs]
     ax.plot(cs, ideal, "--", color="grey", label="ideal: pages / C x latency")
     ax.plot(cs, [r for _, r, _ in rows], "o-", label="harvest (median of runs)")
+    ax.plot([16], [floor], "s", color="black", label="bare aiohttp, pages known (C=16)")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.set_xticks(cs, [str(c) for c in cs])
@@ -162,7 +185,7 @@ def run() -> BenchResult:
             f"pages needed ({seq_wall / pages * 1000:.1f} ms per page)",
         )
 
-        main = _runs(emu, 16, RUNS)
+        main, bare = _interleaved(emu, pages, RUNS)
         speedups = [seq_wall / r.wall for r in main]
         result.figure(
             f"harvest max_concurrency=16, {RUNS} single runs",
@@ -180,6 +203,12 @@ def run() -> BenchResult:
             f">= {TARGET_WORST:g}x",
             f"{min(speedups):.2f}x",
             min(speedups) >= TARGET_WORST,
+        )
+        floor = [seq_wall / f.wall for f in bare]
+        result.figure(
+            f"floor at C=16: {FLOOR}, {RUNS} single runs interleaved with the harvest's",
+            f"speed-up {spread(floor)}x; the harvest's is "
+            f"{statistics.median(speedups) / statistics.median(floor):.2f} of it",
         )
         ratios = [r.requests / pages for r in main]
         result.check(
@@ -234,7 +263,7 @@ def run() -> BenchResult:
             "yes" if exact else "NO",
             exact,
         )
-        _plot(sweep, pages)
+        _plot(sweep, pages, ROWS / statistics.median(f.wall for f in bare))
         result.figure("plot", str(PLOT.relative_to(ROOT)))
 
     _skewed(result)
@@ -272,8 +301,14 @@ def _cpu(result: BenchResult) -> None:
     """Client CPU per row of a full harvest at zero latency (C=16)."""
     with EmulatorProcess(cdrs_per_day=CDRS_PER_DAY, latency=0.0, cache_records=100_000) as emu:
         _runs(emu, 16, 1)
-        runs = _runs(emu, 16, CPU_RUNS)
+        runs, bare = _interleaved(emu, ROWS // 100 + 1, CPU_RUNS)  # the page loop's requests
     per_row = [r.cpu / len(r.ids) * 1e6 for r in runs]
+    floor = [f.cpu / f.rows * 1e6 for f in bare]
+    result.figure(
+        f"floor CPU per row at zero latency: {FLOOR}",
+        f"{spread(floor, '{:.1f}')} µs; the harvest's is "
+        f"{statistics.median(per_row) / statistics.median(floor):.2f}x it",
+    )
     result.check(
         "client CPU per row, full harvest at zero latency",
         f"<= {TARGET_CPU_US:g} µs",
