@@ -11,24 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from nxcc_async._core.errors import HarvestError
-from nxcc_async.harvest.checkpoint import CheckpointFile, CheckpointMismatch
+from nxcc_async.harvest.checkpoint import CheckpointMismatch
 from nxcc_async.harvest.export import export
-from tests.test_resume_after_failure import END, EXPECTED, HOURLY, START, ids_in, source
+from tests.test_resume_after_failure import END, EXPECTED, START, failed_export, ids_in, source
 
 FORMATS = ["cdrs.jsonl", "cdrs.csv", "cdrs.sqlite", "cdrs.parquet"]
-
-
-async def _half(out: Path, ckpt: Path) -> None:
-    """An export of the period that failed after two of its three hours."""
-    with pytest.raises(HarvestError):
-        await export(
-            source(fail_from=START + 2 * 3600), START, END, out,
-            checkpoint=ckpt, checkpoint_every=HOURLY,
-        )  # fmt: skip
-    saved = CheckpointFile(ckpt).load()
-    assert saved is not None
-    assert 0 < saved["rows"] < len(EXPECTED)
 
 
 def _snapshot(path: Path) -> dict[str, bytes]:
@@ -50,7 +37,7 @@ async def test_a_resume_into_another_output_is_refused_and_leaves_it_alone(
     victim.parent.mkdir()
     await export(source(), START, END, victim)  # another, finished export
     before = _snapshot(victim)
-    await _half(first, ckpt)
+    await failed_export(first, ckpt)
     with pytest.raises(CheckpointMismatch, match="belongs to the export into"):
         await export(source(), START, END, victim, checkpoint=ckpt)
     assert _snapshot(victim) == before
@@ -63,7 +50,7 @@ async def test_a_resume_into_a_replaced_file_is_refused(tmp_path: Path) -> None:
     """Same path, other bytes (as long, a line end at the offset): it used to be cut back to
     the saved offset and appended to."""
     out, ckpt = tmp_path / "cdrs.jsonl", tmp_path / "run.ckpt"
-    await _half(out, ckpt)
+    await failed_export(out, ckpt)
     replaced = out.read_bytes().replace(b'"c', b'"x') + b'{"other": 1}\n'
     out.write_bytes(replaced)
     with pytest.raises(ValueError, match="not the ones the checkpoint recorded"):

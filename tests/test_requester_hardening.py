@@ -11,7 +11,6 @@ import pickle
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -322,35 +321,42 @@ async def test_attempts_are_logged_at_debug(
 # -- 4. silence unless logging is configured -----------------------------------------------------
 
 
-def test_retries_print_nothing_without_logging_configured() -> None:
-    script = textwrap.dedent(
-        """
-        import asyncio
-        from nxcc_async import AsyncNXCC, RetryPolicy
-        from nxcc_async.emulator import Emulator, Faults
+#: A script whose calls are retried (code 99 on 60% of the answers), then prints "done N faults"
+RETRYING = """
+import asyncio
+from nxcc_async import AsyncNXCC, RetryPolicy
+from nxcc_async.emulator import Emulator, Faults
 
-        async def main():
-            async with Emulator(access_key="ak", access_secret="sk") as emu:
-                emu.faults = Faults(code99=0.6)
-                policy = RetryPolicy(max_retries=20, wait_initial=0.0, wait_jitter=0.0)
-                async with AsyncNXCC(access_key="ak", access_secret="sk", tenant_id=144,
-                                     base_url=emu.base_url, retry=policy) as c:
-                    for _ in range(5):
-                        await c.call("agent/page", {"page": 1, "size": 1, "tenantId": 144})
-                assert emu.stats.faults["code99"] > 0, emu.stats
-                print("done", emu.stats.faults["code99"])
+async def main():
+    async with Emulator(access_key="ak", access_secret="sk") as emu:
+        emu.faults = Faults(code99=0.6)
+        policy = RetryPolicy(max_retries=20, wait_initial=0.0, wait_jitter=0.0)
+        async with AsyncNXCC(access_key="ak", access_secret="sk", tenant_id=144,
+                             base_url=emu.base_url, retry=policy) as c:
+            for _ in range(5):
+                await c.call("agent/page", {"page": 1, "size": 1, "tenantId": 144})
+        assert emu.stats.faults["code99"] > 0, emu.stats
+        print("done", emu.stats.faults["code99"])
 
-        asyncio.run(main())
-        """
-    )
-    result = subprocess.run(
+asyncio.run(main())
+"""
+
+
+def run_script(script: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``script`` in a fresh interpreter at the repository's root (``env`` added)."""
+    return subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
+        env={**os.environ, **env},
     )
+
+
+def test_retries_print_nothing_without_logging_configured() -> None:
+    result = run_script(RETRYING)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("done")
     assert result.stderr == ""
@@ -384,41 +390,13 @@ def test_stamina_structlog_hook_prints_nothing_unless_structlog_is_configured(
     structlog prints on stdout: in the middle of ``--format jsonl`` output. Our retries no longer
     reach it until the application configures structlog (its wish for those records)."""
     (tmp_path / "structlog.py").write_text(FAKE_STRUCTLOG)
-    script = textwrap.dedent(
-        f"""
-        import asyncio
-        import stamina.instrumentation
-        import structlog
-        from nxcc_async import AsyncNXCC, RetryPolicy
-        from nxcc_async.emulator import Emulator, Faults
-
-        if {configured}:
-            structlog.configure()
-
-        async def main():
-            async with Emulator(access_key="ak", access_secret="sk") as emu:
-                emu.faults = Faults(code99=0.6)
-                policy = RetryPolicy(max_retries=20, wait_initial=0.0, wait_jitter=0.0)
-                async with AsyncNXCC(access_key="ak", access_secret="sk", tenant_id=144,
-                                     base_url=emu.base_url, retry=policy) as c:
-                    for _ in range(5):
-                        await c.call("agent/page", {{"page": 1, "size": 1, "tenantId": 144}})
-                print("done", emu.stats.faults["code99"])
-
-        asyncio.run(main())
-        print("hooks", *[h.__module__ for h in stamina.instrumentation.get_on_retry_hooks()])
-        """
+    script = (
+        f"import structlog\nif {configured}:\n    structlog.configure()\n"
+        + RETRYING
+        + "import stamina.instrumentation\n"
+        + "print('hooks', *[h.__module__ for h in stamina.instrumentation.get_on_retry_hooks()])\n"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env=env,
-    )
+    result = run_script(script, PYTHONPATH=os.pathsep.join([str(tmp_path), str(ROOT)]))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     faults = next(int(line.split()[1]) for line in lines if line.startswith("done"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -54,8 +55,8 @@ def ids_in(path: Path) -> list[str]:
     return [orjson.loads(line)["callId"] for line in path.read_bytes().splitlines()]
 
 
-async def test_a_failed_export_keeps_the_windows_it_wrote(tmp_path: Path) -> None:
-    out, ckpt = tmp_path / "cdrs.jsonl", tmp_path / "run.ckpt"
+async def failed_export(out: Path, ckpt: Path) -> dict[str, Any]:
+    """An export of the period that failed after two of its three hours: its saved state."""
     with pytest.raises(HarvestError):
         await export(
             source(fail_from=START + 2 * 3600), START, END, out,
@@ -64,6 +65,13 @@ async def test_a_failed_export_keeps_the_windows_it_wrote(tmp_path: Path) -> Non
     saved = CheckpointFile(ckpt).load()
     assert saved is not None
     assert not saved["done"]
+    assert 0 < saved["rows"] < len(EXPECTED)
+    return saved
+
+
+async def test_a_failed_export_keeps_the_windows_it_wrote(tmp_path: Path) -> None:
+    out, ckpt = tmp_path / "cdrs.jsonl", tmp_path / "run.ckpt"
+    saved = await failed_export(out, ckpt)
     kept = ids_in(out)[: saved["rows"]]
     assert saved["rows"] > 0
     assert saved["done_until"] > START
