@@ -527,6 +527,9 @@ async def test_a_password_in_the_base_url_never_shows() -> None:
     cec = AsyncCEC(base_url=base, access_key="cak", secret_key="csk")
     assert "user:***@127.0.0.1" in repr(client)
     assert "PASSWORD-x" not in repr(client) + repr(cec)
+    slashed = nxcc("http://user:PASS/WORD@127.0.0.1:1", RetryPolicy())  # libpq-style, unencoded
+    assert "PASS" not in repr(slashed)
+    assert "WORD" not in repr(slashed)
     async with client:
         with pytest.raises(ConnectError) as info:
             await client.call("x", {})

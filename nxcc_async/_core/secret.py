@@ -1,7 +1,9 @@
 """``Secret``: a credential that never shows itself in a repr, str, log line or traceback;
-``shown_url``: a URL as it may be shown (without a password in it)."""
+``redact_url``: a URL as it may be shown (without its passwords)."""
 
 from __future__ import annotations
+
+import re
 
 
 class Secret:
@@ -35,11 +37,22 @@ class Secret:
         return hash((Secret, self._value))
 
 
-def shown_url(url: str) -> str:
-    """``url`` with the password of its user info (``scheme://user:password@host``) hidden."""
+#: A query parameter holding a password (libpq reads ``password=`` and ``sslpassword=``).
+_PASSWORD_PARAM = re.compile(r"([?&][^=&#]*password=)[^&#]*", re.IGNORECASE)
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its passwords replaced by ``***``: safe to print.
+
+    Read as loosely as libpq reads a URL, so that nothing slips through: the user-info is
+    everything before the *last* ``@`` (a password may hold ``/``, ``?``, ``#`` unencoded), and
+    its password everything after the first ``:`` of it; a ``password`` query parameter too.
+    When in doubt, more is hidden, never less."""
     scheme, sep, rest = url.partition("://")
-    netloc, slash, path = rest.partition("/")
-    info, at, host = netloc.rpartition("@")
-    if not sep or not at or ":" not in info:
-        return url
-    return f"{scheme}://{info.partition(':')[0]}:***@{host}{slash}{path}"
+    if sep:
+        at = rest.rfind("@")
+        if at >= 0 and ":" in rest[:at]:
+            user = rest[: rest.index(":")]
+            rest = f"{user}:***@{rest[at + 1 :]}"
+        url = f"{scheme}{sep}{rest}"
+    return _PASSWORD_PARAM.sub(r"\1***", url)

@@ -15,6 +15,7 @@ import aiohttp
 import attrs
 
 from nxcc_async._core.errors import ConnectError, RequestTimeoutError, TransportError
+from nxcc_async._core.secret import redact_url
 
 
 @attrs.frozen
@@ -121,5 +122,5 @@ class Transport:
 
 def _origin(url: str) -> str:
     """``scheme://host:port`` of ``url``, without its user info (which may hold a password)."""
-    scheme, _, rest = url.partition("://")
+    scheme, _, rest = redact_url(url).partition("://")
     return f"{scheme}://{rest.split('/', 1)[0].rpartition('@')[2]}"

@@ -24,7 +24,7 @@ from nxcc_async._core.pagination import (
     iter_pages_with_total,
 )
 from nxcc_async._core.retry import RetryPolicy
-from nxcc_async._core.secret import Secret, shown_url
+from nxcc_async._core.secret import Secret, redact_url
 from nxcc_async._core.tasks import gather_or_cancel
 from nxcc_async._core.timeutil import TimeArg, utcnow
 from nxcc_async._core.watch import DEFAULT_TRANSIENT, Snapshot, watch
@@ -478,6 +478,6 @@ class AsyncCEC(AsyncClient):
 
     def __repr__(self) -> str:
         return (
-            f"AsyncCEC(base_url={shown_url(self.base_url)!r}, access_key={self.access_key!r}, "
+            f"AsyncCEC(base_url={redact_url(self.base_url)!r}, access_key={self.access_key!r}, "
             f"signed_headers={self.signed_headers!r})"
         )

@@ -15,7 +15,7 @@ from nxcc_async._core.events import AttemptEvent
 from nxcc_async._core.lifecycle import AsyncClient
 from nxcc_async._core.pagination import ItemStream
 from nxcc_async._core.retry import RetryPolicy
-from nxcc_async._core.secret import Secret, shown_url
+from nxcc_async._core.secret import Secret, redact_url
 from nxcc_async._core.watch import DEFAULT_TRANSIENT, Snapshot, watch
 from nxcc_async.client.resources.agents import AgentsAPI
 from nxcc_async.client.resources.cdrs import CdrsAPI
@@ -154,6 +154,6 @@ class AsyncNXCC(AsyncClient):
 
     def __repr__(self) -> str:
         return (
-            f"AsyncNXCC(base_url={shown_url(self.base_url)!r}, access_key={self.access_key!r}, "
+            f"AsyncNXCC(base_url={redact_url(self.base_url)!r}, access_key={self.access_key!r}, "
             f"tenant_id={self.tenant_id!r}, algorithm={self.algorithm!r})"
         )

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
+from nxcc_async._core.secret import redact_url
 from nxcc_async.harvest.db.base import (
     STATE_TABLE,
     StateMismatch,
     SyncState,
     SyncStore,
     check_table,
-    redact_url,
 )
 
 __all__ = [

@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from nxcc_async._core.secret import redact_url
 from nxcc_async.nxcc.records import CallRecord
 
 STATE_TABLE = "nxcc_sync_state"
@@ -46,27 +47,6 @@ def check_table(name: str) -> str:
             f"{name!r}"
         )
     return name
-
-
-#: A query parameter holding a password (libpq reads ``password=`` and ``sslpassword=``).
-_PASSWORD_PARAM = re.compile(r"([?&][^=&#]*password=)[^&#]*", re.IGNORECASE)
-
-
-def redact_url(url: str) -> str:
-    """``url`` with its passwords replaced by ``***``: safe to print.
-
-    Read as loosely as libpq reads a URL, so that nothing slips through: the user-info is
-    everything before the *last* ``@`` (a password may hold ``/``, ``?``, ``#`` unencoded), and
-    its password everything after the first ``:`` of it; a ``password`` query parameter too.
-    When in doubt, more is hidden, never less."""
-    scheme, sep, rest = url.partition("://")
-    if sep:
-        at = rest.rfind("@")
-        if at >= 0 and ":" in rest[:at]:
-            user = rest[: rest.index(":")]
-            rest = f"{user}:***@{rest[at + 1 :]}"
-        url = f"{scheme}{sep}{rest}"
-    return _PASSWORD_PARAM.sub(r"\1***", url)
 
 
 class StateMismatch(ValueError):
